@@ -1,0 +1,193 @@
+/// Why a value could not be built: every problem found, each with the path of the field at fault.
+public struct ValidationError: Error, CustomStringConvertible, Sendable, Equatable {
+    public struct Issue: Sendable, Equatable, CustomStringConvertible {
+        /// Where the problem is, as a dotted path with array indices: `content.links[2].url`.
+        public let path: String
+        public let message: String
+
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
+
+        public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    }
+
+    public let issues: [Issue]
+
+    public init(issues: [Issue]) {
+        self.issues = issues
+    }
+
+    public init(path: String, _ message: String) {
+        self.issues = [Issue(path: path, message: message)]
+    }
+
+    public var description: String { issues.map(\.description).joined(separator: "; ") }
+}
+
+/// Reads the fields of one JSON object, collecting every problem with its path, so that a single
+/// answer can name all that is wrong with a document.
+final class FieldReader {
+    private let object: JSONObject
+    private let path: String
+    private(set) var issues: [ValidationError.Issue] = []
+
+    init(_ object: JSONObject, path: String) {
+        self.object = object
+        self.path = path
+    }
+
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func fail(_ key: String?, _ message: String) {
+        checkedIssue(key.map(fieldPath) ?? path, message)
+    }
+
+    /// Records a problem at a full path (an array element, or a nested reader's finding).
+    func checkedIssue(_ fullPath: String, _ message: String) {
+        issues.append(.init(path: fullPath, message: message))
+    }
+
+    /// Fails on members that are not in `allowed`, so that a misspelt field is not silently dropped.
+    func rejectUnknownKeys(_ allowed: Set<String>) {
+        for key in object.keys where !allowed.contains(key) {
+            fail(key, "unknown field")
+        }
+    }
+
+    /// Throws the collected issues, if any.
+    func finish() throws(ValidationError) {
+        if !issues.isEmpty { throw ValidationError(issues: issues) }
+    }
+
+    func value(_ key: String, required: Bool) -> JSONValue? {
+        guard let value = object[key], value != .null else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        return value
+    }
+
+    func string(_ key: String, required: Bool = false, maxLength: Int, multiline: Bool = false) -> String? {
+        guard let value = value(key, required: required) else { return nil }
+        return checkedString(value, at: fieldPath(key), maxLength: maxLength, multiline: multiline)
+    }
+
+    /// A string that must parse into `T`, with the message to give when it does not.
+    func parsed<T>(_ key: String, required: Bool = false, as parse: (String) -> T?, expected: String) -> T? {
+        guard let text = string(key, required: required, maxLength: 200) else { return nil }
+        guard let parsed = parse(text) else {
+            fail(key, "must be \(expected)")
+            return nil
+        }
+        return parsed
+    }
+
+    func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int64>) -> Int64? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .number(let number) = value else {
+            fail(key, "must be an integer, not a \(value.typeName)")
+            return nil
+        }
+        guard let integer = number.exactInteger else {
+            fail(key, "must be an integer written without a fraction or exponent")
+            return nil
+        }
+        guard range.contains(integer) else {
+            fail(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return integer
+    }
+
+    func bool(_ key: String, required: Bool = false) -> Bool? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .bool(let bool) = value else {
+            fail(key, "must be a boolean, not a \(value.typeName)")
+            return nil
+        }
+        return bool
+    }
+
+    func object(_ key: String, required: Bool = false) -> JSONObject? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .object(let object) = value else {
+            fail(key, "must be an object, not a \(value.typeName)")
+            return nil
+        }
+        return object
+    }
+
+    /// An array whose elements `element` turns into values (nil for a bad one, which it reports).
+    func list<T>(_ key: String, maxCount: Int, element: (JSONValue, String) -> T?) -> [T] {
+        guard let value = value(key, required: false) else { return [] }
+        guard case .array(let elements) = value else {
+            fail(key, "must be an array, not a \(value.typeName)")
+            return []
+        }
+        guard elements.count <= maxCount else {
+            fail(key, "must have at most \(maxCount) items")
+            return []
+        }
+        return elements.enumerated().compactMap { element($1, "\(fieldPath(key))[\($0)]") }
+    }
+
+    func stringList(_ key: String, maxCount: Int, maxLength: Int) -> [String] {
+        list(key, maxCount: maxCount) { checkedString($0, at: $1, maxLength: maxLength, multiline: false) }
+    }
+
+    /// A list of vocabulary terms (methods, policy areas, tags): lowercase slugs, no repeats.
+    func termList(_ key: String) -> [String] {
+        let terms = list(key, maxCount: 30) { value, path -> String? in
+            guard let term = checkedString(value, at: path, maxLength: 64, multiline: false) else { return nil }
+            guard Slug.isValidTerm(term) else {
+                checkedIssue(path, "must be a lowercase term of letters, digits and single hyphens, like \"co-design\" or \"médiation\"")
+                return nil
+            }
+            return term
+        }
+        if Set(terms).count != terms.count { fail(key, "must not repeat a term") }
+        return terms
+    }
+
+    func checkedString(_ value: JSONValue, at path: String, maxLength: Int, multiline: Bool) -> String? {
+        guard case .string(let text) = value else {
+            checkedIssue(path, "must be a string, not a \(value.typeName)")
+            return nil
+        }
+        if text.allSatisfy(\.isWhitespace) {
+            checkedIssue(path, "must not be empty")
+            return nil
+        }
+        if text.unicodeScalars.count > maxLength {
+            checkedIssue(path, "must be at most \(maxLength) characters")
+            return nil
+        }
+        let forbidden = text.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .control && !(multiline && (scalar == "\n" || scalar == "\t" || scalar == "\r"))
+        }
+        if forbidden {
+            checkedIssue(path, multiline ? "must not contain control characters other than line breaks and tabs" : "must be one line without control characters")
+            return nil
+        }
+        return text
+    }
+}
+
+/// Slug syntaxes: node slugs are ASCII (`a-z0-9` runs joined by single hyphens); vocabulary terms
+/// may also use lowercase letters of any script, so a lab can tag in French or Spanish (`médiation`).
+enum Slug {
+    static func isValid(_ text: String, maxLength: Int = 64) -> Bool {
+        isValid(text, maxLength: maxLength) { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+    }
+
+    static func isValidTerm(_ text: String) -> Bool {
+        isValid(text, maxLength: 64) { ($0.isLetter && !$0.isUppercase) || ($0.isASCII && $0.isNumber) }
+    }
+
+    private static func isValid(_ text: String, maxLength: Int, allowed: (Character) -> Bool) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= maxLength, text.first != "-", text.last != "-", !text.contains("--") else { return false }
+        return text.allSatisfy { $0 == "-" || allowed($0) }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct Tandem: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tandem: the node that a city innovation lab runs to share practices and case studies with its partners.",
+        discussion: """
+            Records are signed W3C Data Integrity documents (eddsa-jcs-2022: RFC 8785 canonical JSON, \
+            SHA-256, Ed25519 through OpenSSL), so anyone can check who wrote them.
+            """,
+        subcommands: [Keys.self, Sign.self, Verify.self]
+    )
+}
+
+/// A failure the user can act on, shown as one line (`Error: …`) with a non-zero exit.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Runs the built `tandem` binary as a user would, and captures what it prints.
+struct TandemProcess {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    /// The `tandem` executable that `swift build` puts next to the test bundle.
+    static var executable: URL {
+        get throws {
+            let candidates = [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])].compactMap { $0 }
+            for candidate in candidates {
+                var folder = candidate.deletingLastPathComponent()
+                for _ in 0..<4 {
+                    let binary = folder.appendingPathComponent("tandem")
+                    if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+                    folder = folder.deletingLastPathComponent()
+                }
+            }
+            throw TestFailure("the tandem binary was not found next to \(candidates); run `swift build` first")
+        }
+    }
+
+    static func run(_ arguments: [String], stdin: String = "", in folder: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let input = Pipe()
+        let output = Pipe()
+        let error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A fresh temporary folder for one test.
+func temporaryFolder() throws -> String {
+    let path = NSTemporaryDirectory() + "tandem-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}

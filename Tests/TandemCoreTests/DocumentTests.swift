@@ -1,0 +1,152 @@
+import Testing
+
+@testable import TandemCore
+
+@Suite("Tandem documents and their content")
+struct DocumentTests {
+    static let caseStudy: JSONObject = [
+        "title": "Plan de résilience aux vagues de chaleur",
+        "summary": "Prototyper avec les habitants des îlots de fraîcheur et un réseau de voisins vigilants.",
+        "language": "fr",
+        "city": "Paris",
+        "country": "FR",
+        "lab": "La Transfo",
+        "status": "prototype",
+        "methods": ["immersion", "prototyping"],
+        "policyAreas": ["climate-adaptation"],
+        "period": ["start": "2023-05", "end": "2023-09-30"],
+        "participants": 250,
+        "partners": ["La 27e Région"],
+        "links": [["url": "https://www.la27eregion.fr", "title": "La 27e Région"]],
+    ]
+
+    static func document(content: JSONObject = caseStudy, _ changes: (inout JSONObject) -> Void = { _ in }) -> JSONObject {
+        var json: JSONObject = [
+            "type": "CaseStudy", "id": "0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c11", "origin": "paris", "version": 3,
+            "updated": "2026-11-21T10:00:00Z", "visibility": "public", "deleted": false, "content": .object(content),
+        ]
+        changes(&json)
+        return json
+    }
+
+    @Test("a valid case study reads into typed fields")
+    func validCaseStudy() throws {
+        let document = try Document(json: Self.document(), requireProof: false)
+
+        guard case .caseStudy(let caseStudy) = document.content else {
+            Issue.record("expected a case study")
+            return
+        }
+        #expect(document.origin.rawValue == "paris")
+        #expect(document.version == 3)
+        #expect(caseStudy.status == .prototype)
+        #expect(caseStudy.participants == 250)
+        #expect(caseStudy.period?.start.description == "2023-05")
+        #expect(caseStudy.basics.methods == ["immersion", "prototyping"])
+        #expect(JSONValue.object(caseStudy.json) == .object(Self.caseStudy))
+    }
+
+    @Test(
+        "invalid content is refused with the path of each field at fault",
+        arguments: [
+            ("title", nil, "content.title: is required"),
+            ("title", "   ", "content.title: must not be empty"),
+            ("title", .string(String(repeating: "a", count: 201)), "content.title: must be at most 200 characters"),
+            ("status", "finished", "content.status: must be one of \"idea\""),
+            ("participants", .number(.double(12.5)), "content.participants: must be an integer"),
+            ("participants", .number(.integer(9_007_199_254_740_992)), "content.participants: must be between 0 and 9007199254740991"),
+            ("participants", "250", "content.participants: must be an integer, not a string"),
+            ("language", "French", "content.language: must be a language tag"),
+            ("country", "fr", "content.country: must be an ISO 3166-1 alpha-2 code"),
+            ("methods", ["Immersion"], "content.methods[0]: must be a lowercase term"),
+            ("methods", ["immersion", "immersion"], "content.methods: must not repeat a term"),
+            ("period", ["start": "2023-09", "end": "2023-05"], "content.period.end: must not be before start"),
+            ("period", ["start": "2023-02-30"], "content.period.start: must be a date"),
+            ("links", [["url": "javascript:alert(1)"]], "content.links[0].url: must be an http or https address"),
+            ("summry", "typo", "content.summry: unknown field"),
+        ] as [(String, JSONValue?, String)])
+    func invalidContent(field: String, value: JSONValue?, message: String) {
+        var content = Self.caseStudy
+        content[field] = value
+
+        let error = #expect(throws: ValidationError.self) { try Document(json: Self.document(content: content), requireProof: false) }
+
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "no error")")
+    }
+
+    @Test(
+        "an invalid envelope is refused with the field at fault",
+        arguments: [
+            ("id", "0193B7C2-5E1A-7C3D-9A40-2F1E8B6D4C11", "id: must be a lowercase UUID"),
+            ("origin", "Paris", "origin: must be a node slug"),
+            ("version", 0, "version: must be between 1 and 9007199254740991"),
+            ("version", .number(.double(3.0)), "version: must be an integer written without a fraction"),
+            ("updated", "2026-11-21 10:00", "updated: must be a UTC time"),
+            ("updated", "2026-02-29T10:00:00Z", "updated: must be a UTC time"),
+            ("visibility", "private", "visibility: must be \"public\" or \"cohort\""),
+            ("type", "Event", "type: must be \"Practice\" or \"CaseStudy\""),
+            ("deleted", "no", "deleted: must be a boolean"),
+            ("extra", 1, "extra: unknown field"),
+        ] as [(String, JSONValue, String)])
+    func invalidEnvelope(field: String, value: JSONValue, message: String) {
+        let json = Self.document { $0[field] = value }
+
+        let error = #expect(throws: ValidationError.self) { try Document(json: json, requireProof: false) }
+
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "no error")")
+    }
+
+    @Test("every problem is reported at once")
+    func allIssues() {
+        let json = Self.document(content: ["summary": 3, "language": "fr"]) { $0["version"] = -1 }
+
+        let error = #expect(throws: ValidationError.self) { try Document(json: json, requireProof: false) }
+
+        #expect(error?.issues.map(\.path).sorted() == ["content.status", "content.summary", "content.title", "version"])
+    }
+
+    @Test("a signed document needs its proof")
+    func proofRequired() {
+        let error = #expect(throws: ValidationError.self) { try Document(json: Self.document()) }
+        #expect(error?.description == "proof: is required")
+    }
+
+    @Test("a tombstone carries no content")
+    func tombstone() throws {
+        let deleted = try Document(json: Self.document(content: [:]) { $0["deleted"] = true }, requireProof: false)
+        #expect(deleted.isDeleted)
+
+        let error = #expect(throws: ValidationError.self) {
+            try Document(json: Self.document { $0["deleted"] = true }, requireProof: false)
+        }
+        #expect(error?.description == "content: must be empty ({}) on a deleted record")
+    }
+
+    @Test("a practice reads its steps and when to use it")
+    func practice() throws {
+        let content: JSONObject = [
+            "title": "Atelier mensuel", "summary": "Un atelier par mois ouvert aux agents.", "language": "fr",
+            "steps": ["Choisir un thème", "Inviter les agents"], "whenToUse": "Pour diffuser une culture de l'expérimentation.",
+        ]
+        let document = try Document(json: Self.document(content: content) { $0["type"] = "Practice" }, requireProof: false)
+
+        guard case .practice(let practice) = document.content else {
+            Issue.record("expected a practice")
+            return
+        }
+        #expect(practice.steps.count == 2)
+        #expect(JSONValue.object(practice.json) == .object(content))
+    }
+
+    @Test("an unsigned document built in Swift is valid and complete")
+    func unsignedBuilder() throws {
+        let content = try CaseStudy(json: Self.caseStudy)
+        let document = try Document.unsigned(
+            kind: .caseStudy, id: RecordID(), origin: NodeSlug("nantes")!, version: 1, updated: .now(),
+            visibility: .cohort, content: .caseStudy(content))
+
+        #expect(document.json["origin"] == "nantes")
+        #expect(document.proof == nil)
+        #expect(Timestamp(document.updated.description) != nil)
+    }
+}
