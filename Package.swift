@@ -8,7 +8,15 @@ let package = Package(
         .executable(name: "tandem", targets: ["tandem"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -18,21 +26,47 @@ let package = Package(
         ),
         .target(name: "TandemCore"),
         .target(name: "TandemCrypto", dependencies: ["COpenSSL", "TandemCore"]),
+        .target(
+            name: "TandemStore",
+            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "TandemAPI",
+            dependencies: [
+                "TandemCore", "TandemCrypto", "TandemStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemCore",
-                "TandemCrypto",
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], resources: [.copy("Vectors")]),
-        .testTarget(name: "TandemCLITests", resources: [.copy("Vectors")]),
         .testTarget(
             name: "TandemCryptoTests",
             dependencies: ["TandemCrypto", "TandemCore"],
             resources: [.copy("Vectors")]
         ),
+        .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore"]),
+        .testTarget(
+            name: "TandemAPITests",
+            dependencies: [
+                "TandemAPI", "TandemStore", "TandemCrypto", "TandemCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(name: "TandemCLITests", resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )

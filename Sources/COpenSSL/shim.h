@@ -6,5 +6,8 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/crypto.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/rand.h>
 
 #endif

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import TandemCore
+import TandemCrypto
+import TandemStore
+
+/// A node ready to serve: its configuration, identity, database and TLS files, prepared on start.
+public struct NodeRuntime: Sendable {
+    public let configuration: NodeConfiguration
+    public let node: LocalNode
+    public let tls: SelfSignedCertificate.Files
+    /// How many sample records this start loaded into an empty database.
+    public let samplesLoaded: Int
+
+    /// Creates the data folder, the node key and a self-signed certificate when missing, opens the
+    /// database and loads sample records into it when it is empty.
+    public static func prepare(_ configuration: NodeConfiguration) throws -> NodeRuntime {
+        let folder = configuration.dataDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ConfigurationError(key: "data.dir", "cannot create the data folder \(folder): \((error as NSError).localizedDescription)")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw ConfigurationError(key: "data.dir", "the data folder \(folder) is not writable")
+        }
+        let key: Ed25519PrivateKey
+        if FileManager.default.fileExists(atPath: configuration.keyPath) {
+            key = try KeyFile.read(from: configuration.keyPath)
+        } else {
+            key = try Ed25519PrivateKey()
+            try KeyFile.write(key, to: configuration.keyPath)
+        }
+        let tls: SelfSignedCertificate.Files
+        if let certificate = configuration.certificatePath, let certificateKey = configuration.certificateKeyPath {
+            tls = SelfSignedCertificate.Files(certificatePath: certificate, keyPath: certificateKey)
+        } else {
+            tls = try SelfSignedCertificate.ensure(in: folder, commonName: "tandem \(configuration.slug)")
+        }
+        let database = try AppDatabase.open(folder: folder)
+        let node = LocalNode(slug: configuration.slug, database: database, key: key)
+        let samplesLoaded = try configuration.samplesPath.map { try node.loadSamples(from: $0) } ?? 0
+        return NodeRuntime(configuration: configuration, node: node, tls: tls, samplesLoaded: samplesLoaded)
+    }
+
+    /// The certificate's SHA-256 fingerprint, for people and peers to pin.
+    public var certificateFingerprint: String {
+        get throws { try SelfSignedCertificate.fingerprint(ofPEMFile: tls.certificatePath) }
+    }
+}
+
+/// The router of a node: browse and edit APIs, health, metrics and the OpenAPI description.
+public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> {
+    let router = Router(context: TandemRequestContext.self)
+    let metrics = NodeMetrics(database: runtime.node.database)
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: EditorAuthentication(database: runtime.node.database))
+    for kind in RecordKind.allCases {
+        RecordsController(kind: kind, node: runtime.node, maxBodySize: runtime.configuration.maxBodySize)
+            .addRoutes(to: router.group(RouterPath("api/v1/\(RecordsController.segment(kind))")))
+    }
+    SystemController(node: runtime.node, metrics: metrics).addRoutes(to: router)
+    return router
+}
+
+/// The HTTPS application of a node. `onServerRunning` gets the bound port (useful with port 0).
+public func buildApplication(_ runtime: NodeRuntime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMFile(runtime.tls.certificatePath).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: runtime.tls.keyPath, format: .pem)))
+    let configuration = runtime.configuration
+    return Application(
+        router: buildRouter(runtime),
+        server: try .tls(.http1(), tlsConfiguration: tlsConfiguration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tandem"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}

@@ -1,0 +1,97 @@
+import Configuration
+import Foundation
+import Logging
+import TandemCore
+
+/// Everything a node reads from its config, checked once at start.
+///
+/// Keys (YAML in `Config/`, overridden by environment variables such as `HTTP_PORT`, and by flags):
+/// - `node.slug` (`paris`), `node.lab`, `node.city`, `node.country`: who this node is.
+/// - `node.key` (`<data.dir>/node.pem`): the Ed25519 signing key, made on first start when missing.
+/// - `http.host` (`127.0.0.1`), `http.port` (`8443`), `http.maxBodySize` (`1048576` bytes).
+/// - `tls.certificate`, `tls.key` (empty): PEM files; when both are empty a self-signed
+///   certificate is made in the data folder.
+/// - `data.dir` (`./.tandem/paris`): the SQLite database, keys and certificate.
+/// - `samples.file` (`samples/paris.jsonl`, relative to the config file): records loaded into an
+///   empty database; empty for none.
+/// - `log.level` (`info`).
+public struct NodeConfiguration: Sendable {
+    public var slug: NodeSlug
+    public var lab: String
+    public var city: String
+    public var country: String
+    public var host: String
+    public var port: Int
+    public var maxBodySize: Int
+    public var dataDirectory: String
+    public var keyPath: String
+    public var certificatePath: String?
+    public var certificateKeyPath: String?
+    public var samplesPath: String?
+    public var logLevel: Logger.Level
+
+    /// Reads and checks every key; a bad value throws an error that names its key.
+    /// `baseDirectory` resolves relative file paths of the config file (`samples.file`).
+    public init(reader: ConfigReader, baseDirectory: String) throws(ConfigurationError) {
+        func value(_ key: String, _ defaultValue: String) -> String {
+            reader.string(forKey: ConfigKey(key))?.trimmingCharacters(in: .whitespaces) ?? defaultValue
+        }
+        func optional(_ key: String) -> String? {
+            let text = value(key, "")
+            return text.isEmpty ? nil : text
+        }
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true)).path
+        }
+
+        let slugText = value("node.slug", "paris")
+        guard let slug = NodeSlug(slugText) else {
+            throw ConfigurationError(key: "node.slug", "\"\(slugText)\" is not a node slug (lowercase letters, digits and single hyphens)")
+        }
+        self.slug = slug
+        lab = value("node.lab", "La Transfo, Ville de Paris")
+        city = value("node.city", "Paris")
+        country = value("node.country", "FR")
+        guard CountryCode(country) != nil else { throw ConfigurationError(key: "node.country", "\"\(country)\" is not an ISO 3166-1 alpha-2 code such as FR") }
+        host = value("http.host", "127.0.0.1")
+        let portText = value("http.port", "8443")
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ConfigurationError(key: "http.port", "\"\(portText)\" is not a port number (0 to 65535)")
+        }
+        self.port = port
+        let sizeText = value("http.maxBodySize", "1048576")
+        guard let maxBodySize = Int(sizeText), maxBodySize >= 1024 else {
+            throw ConfigurationError(key: "http.maxBodySize", "\"\(sizeText)\" is not a size in bytes of at least 1024")
+        }
+        self.maxBodySize = maxBodySize
+        dataDirectory = value("data.dir", "./.tandem/\(slug)")
+        keyPath = optional("node.key") ?? dataDirectory + "/node.pem"
+        certificatePath = optional("tls.certificate")
+        certificateKeyPath = optional("tls.key")
+        guard (certificatePath == nil) == (certificateKeyPath == nil) else {
+            throw ConfigurationError(key: certificatePath == nil ? "tls.certificate" : "tls.key", "tls.certificate and tls.key go together: set both, or neither for a self-signed certificate")
+        }
+        samplesPath = optional("samples.file").map(resolve)
+        let levelText = value("log.level", "info")
+        guard let logLevel = Logger.Level(rawValue: levelText) else {
+            throw ConfigurationError(key: "log.level", "\"\(levelText)\" is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        self.logLevel = logLevel
+    }
+
+    /// The address peers and people use: `https://host:port`.
+    public var baseURL: String { "https://\(host):\(port)" }
+}
+
+/// A config value that cannot be used, named by its key.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let key: String
+    public let message: String
+
+    public init(key: String, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "config key \(key): \(message)" }
+}

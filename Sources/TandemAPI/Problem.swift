@@ -1,0 +1,73 @@
+import Hummingbird
+import NIOCore
+import TandemCore
+
+/// An RFC 9457 problem document (`application/problem+json`): what went wrong, said for the caller,
+/// with the path of each bad field for validation errors. Never carries internals.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let title: String
+    public let detail: String
+    public let errors: [ValidationError.Issue]
+    public let headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, title: String? = nil, _ detail: String, errors: [ValidationError.Issue] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.title = title ?? status.reasonPhrase
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }
+    static func notFound(_ detail: String) -> Problem { Problem(.notFound, detail) }
+
+    static func invalid(_ error: ValidationError) -> Problem {
+        Problem(.unprocessableContent, title: "Invalid content", error.description, errors: error.issues)
+    }
+
+    static func unauthorized(_ detail: String) -> Problem {
+        Problem(.unauthorized, detail, headers: [.wwwAuthenticate: "Bearer realm=\"tandem\""])
+    }
+
+    var json: JSONObject {
+        var object: JSONObject = [
+            "type": "about:blank", "title": .string(title), "status": .number(.integer(Int64(status.code))), "detail": .string(detail),
+        ]
+        if !errors.isEmpty {
+            object["errors"] = .array(errors.map { ["path": .string($0.path), "message": .string($0.message)] })
+        }
+        return object
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        let body = (try? JSONValue.object(json).serialized()) ?? "{}"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Turns every error into a problem document: Hummingbird's own (404 route, 413 body) with their
+/// status, anything unexpected as a 500 that shows nothing of its cause (which goes to the log).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let detail: String
+            switch error.status {
+            case .notFound: detail = "no such route: \(request.method) \(request.uri.path)"
+            case .methodNotAllowed: detail = "\(request.method) is not allowed on \(request.uri.path)"
+            case .contentTooLarge: detail = "the request body is too large"
+            default: detail = error.body ?? error.status.reasonPhrase
+            }
+            return try Problem(error.status, detail, headers: error.headers).response(from: request, context: context)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return try Problem(.internalServerError, "the server failed to answer; the error is in its log").response(from: request, context: context)
+        }
+    }
+}

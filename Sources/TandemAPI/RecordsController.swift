@@ -1,0 +1,240 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TandemCore
+import TandemStore
+
+/// Browse and edit one kind of record: `/api/v1/cases` or `/api/v1/practices`.
+struct RecordsController {
+    let kind: RecordKind
+    let node: LocalNode
+    let maxBodySize: Int
+
+    /// The path segment for a kind: `cases` or `practices`.
+    static func segment(_ kind: RecordKind) -> String {
+        switch kind {
+        case .caseStudy: "cases"
+        case .practice: "practices"
+        }
+    }
+
+    static let pageSizeLimit = 100
+    static let filterNames = ["origin", "city", "country", "policyArea", "method", "status", "language", "tag", "updatedSince", "q", "limit", "cursor"]
+
+    func addRoutes(to group: RouterGroup<TandemRequestContext>) {
+        group.get(use: list)
+        group.post(use: create)
+        group.get(":origin/:id", use: show)
+        group.put(":origin/:id", use: update)
+        group.delete(":origin/:id", use: delete)
+    }
+
+    /// The body of POST and PUT: the content and, optionally, who may read it.
+    struct EditBody {
+        let visibility: Visibility?
+        let content: JSONObject
+
+        init(_ value: JSONValue) throws(Problem) {
+            guard case .object(let object) = value else {
+                throw Problem.invalid(ValidationError(path: "", "the body must be a JSON object with \"content\", not a \(value.typeName)"))
+            }
+            var issues: [ValidationError.Issue] = object.keys.filter { $0 != "visibility" && $0 != "content" }.map { .init(path: $0, message: "unknown field") }
+            var visibility: Visibility?
+            if let value = object["visibility"] {
+                visibility = value.stringValue.flatMap(Visibility.init(rawValue:))
+                if visibility == nil { issues.append(.init(path: "visibility", message: "must be \"public\" or \"cohort\"")) }
+            }
+            let content = object["content"]?.objectValue
+            if content == nil {
+                issues.append(.init(path: "content", message: object["content"] == nil ? "is required" : "must be an object"))
+            }
+            guard issues.isEmpty, let content else { throw Problem.invalid(ValidationError(issues: issues)) }
+            self.visibility = visibility
+            self.content = content
+        }
+    }
+
+    @Sendable func list(request: Request, context: TandemRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        for (name, _) in parameters where !Self.filterNames.contains(String(name)) {
+            throw Problem.badRequest("unknown query parameter \"\(name)\"; known: \(Self.filterNames.joined(separator: ", "))")
+        }
+        func text(_ name: String) throws(Problem) -> String? {
+            guard let value = parameters[name[...]].map(String.init) else { return nil }
+            guard !value.isEmpty, value.count <= 200 else { throw .badRequest("\(name) must be 1 to 200 characters") }
+            return value
+        }
+        var query = RecordQuery(kind: kind, includeCohort: context.editor != nil)
+        if let origin = try text("origin") {
+            guard let slug = NodeSlug(origin) else { throw Problem.badRequest("origin must be a node slug such as paris or mexico-city") }
+            query.origin = slug
+        }
+        query.city = try text("city")
+        query.country = try text("country")
+        query.policyArea = try text("policyArea")
+        query.method = try text("method")
+        query.tag = try text("tag")
+        query.language = try text("language")
+        query.text = try text("q")
+        if let status = try text("status") {
+            guard CaseStatus(rawValue: status) != nil, kind == .caseStudy else {
+                throw Problem.badRequest(
+                    kind == .caseStudy
+                        ? "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                        : "practices have no status; status filters case studies only")
+            }
+            query.status = status
+        }
+        if let since = try text("updatedSince") {
+            guard let timestamp = Timestamp(since) ?? Timestamp(since + "T00:00:00Z") else {
+                throw Problem.badRequest("updatedSince must be a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z)")
+            }
+            query.updatedSince = timestamp
+        }
+        if let limit = try text("limit") {
+            guard let value = Int(limit), (1...Self.pageSizeLimit).contains(value) else {
+                throw Problem.badRequest("limit must be a whole number from 1 to \(Self.pageSizeLimit)")
+            }
+            query.limit = value
+        }
+        if let cursor = try text("cursor") {
+            guard let position = PageCursor.decode(cursor) else { throw Problem.badRequest("cursor is not one this server gave; start again without it") }
+            query.after = position
+        }
+        let page = try node.database.records(matching: query)
+        var body = "{\"items\":["
+        body += page.records.map(Self.view).joined(separator: ",")
+        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null") + "}"
+        return .json(body)
+    }
+
+    @Sendable func show(request: Request, context: TandemRequestContext) async throws -> Response {
+        let record = try readable(try lookUp(context), context: context)
+        let etag = Self.etag(record)
+        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        return .json(Self.view(record), headers: [.eTag: etag])
+    }
+
+    @Sendable func create(request: Request, context: TandemRequestContext) async throws -> Response {
+        try requireEditor(context)
+        let body = try EditBody(try await JSONBody.read(request, limit: maxBodySize))
+        let record = try node.create(kind: kind, visibility: body.visibility ?? .public, content: body.content)
+        let location = "/api/v1/\(Self.segment(kind))/\(record.origin)/\(record.id)"
+        return .json(Self.view(record), status: .created, headers: [.eTag: Self.etag(record), .location: location])
+    }
+
+    @Sendable func update(request: Request, context: TandemRequestContext) async throws -> Response {
+        try requireEditor(context)
+        let (origin, id) = try Self.identity(context)
+        guard origin == node.slug else { throw Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them") }
+        let body = try EditBody(try await JSONBody.read(request, limit: maxBodySize))
+        let current = try existing(origin: origin, id: id)
+        let record = try node.update(current, expectedVersion: try Self.expectedVersion(request), visibility: body.visibility, content: body.content)
+        return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
+    }
+
+    @Sendable func delete(request: Request, context: TandemRequestContext) async throws -> Response {
+        try requireEditor(context)
+        let (origin, id) = try Self.identity(context)
+        guard origin == node.slug else { throw Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them") }
+        let record = try node.delete(try existing(origin: origin, id: id), expectedVersion: try Self.expectedVersion(request))
+        return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
+    }
+
+    private func requireEditor(_ context: TandemRequestContext) throws(Problem) {
+        guard context.editor != nil else { throw .unauthorized("writing needs an editor token: Authorization: Bearer <token> (see tandem token create)") }
+    }
+
+    private static func identity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
+        guard let origin = context.parameters.get("origin").flatMap(NodeSlug.init) else { throw .badRequest("the origin in the path must be a node slug such as paris") }
+        guard let id = context.parameters.get("id").flatMap(RecordID.init) else { throw .badRequest("the id in the path must be a lowercase UUID") }
+        return (origin, id)
+    }
+
+    private func lookUp(_ context: TandemRequestContext) throws -> StoredRecord {
+        let (origin, id) = try Self.identity(context)
+        return try existing(origin: origin, id: id)
+    }
+
+    private func existing(origin: NodeSlug, id: RecordID) throws -> StoredRecord {
+        guard let record = try node.database.record(origin: origin, id: id), record.kind == kind else {
+            throw Problem.notFound("no \(kind == .caseStudy ? "case study" : "practice") \(origin)/\(id)")
+        }
+        return record
+    }
+
+    /// Hides cohort records from anonymous callers (as if absent) and answers 410 for deleted ones.
+    private func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
+        guard record.visibility == .public || context.editor != nil else {
+            throw .notFound("no \(kind == .caseStudy ? "case study" : "practice") \(record.origin)/\(record.id)")
+        }
+        guard !record.isDeleted else { throw Problem(.gone, "\(record.origin)/\(record.id) was deleted at version \(record.version)") }
+        return record
+    }
+
+    private static func expectedVersion(_ request: Request) throws(Problem) -> Int64? {
+        guard let value = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard value.hasPrefix("\"v"), value.hasSuffix("\""), let version = Int64(value.dropFirst(2).dropLast()) else {
+            throw .badRequest("If-Match must be an ETag this server gave, such as \"v3\"")
+        }
+        return version
+    }
+
+    static func etag(_ record: StoredRecord) -> String { "\"v\(record.version)\"" }
+
+    /// A record as the API shows it: the signed document and where it came from.
+    static func view(_ record: StoredRecord) -> String {
+        var provenance: JSONObject = [
+            "origin": .string(record.origin.rawValue), "version": .number(.integer(record.version)),
+            "signer": .string(record.signer), "verifiedAt": .string(record.storedAt.description),
+            "storedAt": .string(record.storedAt.description),
+        ]
+        provenance["receivedFrom"] = record.receivedFrom.map { .string($0.rawValue) } ?? .null
+        return "{\"document\":\(record.documentJSON),\"provenance\":\((try? JSONValue.object(provenance).serialized()) ?? "{}")}"
+    }
+}
+
+/// Page cursors: opaque to callers, a position in the record table to this server.
+enum PageCursor {
+    static func encode(_ position: Int64) -> String {
+        Data("p\(position)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String) -> Int64? {
+        let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
+        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("p"),
+            let position = Int64(text.dropFirst()), position > 0
+        else { return nil }
+        return position
+    }
+}
+
+/// Request bodies: at most the configured size, valid JSON, or a problem that says what is wrong.
+enum JSONBody {
+    static func read(_ request: Request, limit: Int) async throws -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
+            throw Problem(.unsupportedMediaType, "send the body as application/json, not \(type)")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, "the request body is larger than \(limit) bytes")
+        }
+        do {
+            return try JSONParser.parse(Array(buffer.readableBytesView))
+        } catch {
+            throw Problem.badRequest("the body is not valid JSON: \(error.description)")
+        }
+    }
+}
+
+extension Response {
+    static func json(_ body: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

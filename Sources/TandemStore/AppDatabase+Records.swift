@@ -1,0 +1,203 @@
+import GRDB
+import TandemCore
+
+extension AppDatabase {
+    /// Stores documents from elsewhere (an import, a peer) in one transaction, under the version
+    /// rule: higher replaces (the old stays in history), equal and identical is a no-op, equal and
+    /// different keeps the first, lower is ignored.
+    public func apply(_ documents: [VerifiedDocument], receivedFrom: NodeSlug?) throws(StoreError) -> [ApplyOutcome] {
+        let storedAt = Timestamp.now()
+        return try write { db in
+            try documents.map { try Self.apply($0, receivedFrom: receivedFrom, storedAt: storedAt, in: db) }
+        }
+    }
+
+    /// Stores a version written here: it must follow `expectedVersion` (nil for a new record) exactly.
+    public func saveLocal(_ verified: VerifiedDocument, expectedVersion: Int64?) throws(StoreError) -> StoredRecord {
+        let document = verified.document
+        return try write { db in
+            let current = try Int64.fetchOne(
+                db, sql: "SELECT version FROM record WHERE origin = ? AND id = ?",
+                arguments: [document.origin.rawValue, document.id.description])
+            guard current == expectedVersion, document.version == (expectedVersion ?? 0) + 1 else {
+                throw StoreError(
+                    code: .versionConflict(current: current),
+                    description: current.map { "the record is at version \($0)" } ?? "the record does not exist")
+            }
+            _ = try Self.apply(verified, receivedFrom: nil, storedAt: .now(), in: db)
+            return try Self.fetchRecord(origin: document.origin, id: document.id, in: db)!
+        }
+    }
+
+    private static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
+        let document = verified.document
+        let json = try JSONValue.object(document.json).serialized()
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT seq, version, document FROM record WHERE origin = ? AND id = ?",
+            arguments: [document.origin.rawValue, document.id.description])
+        let changeSeq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(changeSeq), 0) + 1 FROM record")!
+        let fields = IndexedFields(document)
+        var values: [String: (any DatabaseValueConvertible)?] = [
+            "kind": document.kind.rawValue, "version": document.version, "visibility": document.visibility.rawValue,
+            "deleted": document.isDeleted, "updated": document.updated.description, "title": fields.title,
+            "summary": fields.summary, "body": fields.body, "language": fields.language, "city": fields.city,
+            "country": fields.country, "lab": fields.lab, "status": fields.status, "document": json,
+            "signer": verified.signer, "storedAt": storedAt.description, "receivedFrom": receivedFrom?.rawValue,
+            "changeSeq": changeSeq,
+        ]
+        let seq: Int64
+        let outcome: ApplyOutcome
+        if let existing {
+            let storedVersion: Int64 = existing["version"]
+            guard document.version >= storedVersion else { return .stale }
+            if document.version == storedVersion {
+                let storedDocument: String = existing["document"]
+                return try JSONParser.parse(storedDocument) == .object(document.json) ? .unchanged : .equivocation
+            }
+            seq = existing["seq"]
+            try db.execute(
+                sql: """
+                    INSERT INTO record_history (origin, id, version, document, signer, storedAt, receivedFrom)
+                    SELECT origin, id, version, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
+                    """, arguments: [seq])
+            let assignments = values.keys.sorted().map { "\($0) = :\($0)" }.joined(separator: ", ")
+            values["seq"] = seq
+            try db.execute(sql: "UPDATE record SET \(assignments) WHERE seq = :seq", arguments: StatementArguments(values))
+            try db.execute(sql: "DELETE FROM record_term WHERE recordSeq = ?", arguments: [seq])
+            outcome = .updated
+        } else {
+            values["origin"] = document.origin.rawValue
+            values["id"] = document.id.description
+            let columns = values.keys.sorted()
+            try db.execute(
+                sql: "INSERT INTO record (\(columns.joined(separator: ", "))) VALUES (\(columns.map { ":" + $0 }.joined(separator: ", ")))",
+                arguments: StatementArguments(values))
+            seq = db.lastInsertedRowID
+            outcome = .inserted
+        }
+        for (facet, terms) in fields.terms {
+            for term in terms {
+                try db.execute(sql: "INSERT INTO record_term (recordSeq, facet, term) VALUES (?, ?, ?)", arguments: [seq, facet.rawValue, term])
+            }
+        }
+        return outcome
+    }
+
+    /// The current version of one record, whatever its visibility (the caller decides who may see it).
+    public func record(origin: NodeSlug, id: RecordID) throws(StoreError) -> StoredRecord? {
+        try read { db in try Self.fetchRecord(origin: origin, id: id, in: db) }
+    }
+
+    /// Every stored version of a record before the current one, oldest first, as signed JSON.
+    public func history(origin: NodeSlug, id: RecordID) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT document FROM record_history WHERE origin = ? AND id = ? ORDER BY version",
+                arguments: [origin.rawValue, id.description])
+        }
+    }
+
+    /// One page of records of a kind, newest first. Positions never change once given, so paging
+    /// while records are written neither repeats nor skips a record that was there when paging began.
+    public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
+        var conditions = ["kind = ?", "deleted = 0"]
+        var arguments: StatementArguments = [query.kind.rawValue]
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments += [value]
+        }
+        if !query.includeCohort { add("visibility = ?", Visibility.public.rawValue) }
+        add("origin = ?", query.origin?.rawValue)
+        add("city = ? COLLATE NOCASE", query.city)
+        add("country = ? COLLATE NOCASE", query.country)
+        add("status = ?", query.status)
+        add("language = ?", query.language)
+        add("updated >= ?", query.updatedSince?.description)
+        add("seq < ?", query.after)
+        for (facet, term) in [(Facet.policyArea, query.policyArea), (.method, query.method), (.tag, query.tag)] {
+            add("seq IN (SELECT recordSeq FROM record_term WHERE facet = '\(facet.rawValue)' AND term = ?)", term)
+        }
+        if let text = query.text {
+            guard let pattern = FTS5Pattern(matchingAllTokensIn: text) else { return RecordPage(records: [], next: nil) }
+            add("seq IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)", pattern)
+        }
+        let sql = "SELECT * FROM record WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ?"
+        arguments += [query.limit + 1]
+        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        let records = rows.prefix(query.limit).map(Self.record(from:))
+        let next: Int64? = rows.count > query.limit ? rows[query.limit - 1]["seq"] : nil
+        return RecordPage(records: records, next: next)
+    }
+
+    /// Every current record (tombstones included), in change order: what an export writes.
+    public func allRecords() throws(StoreError) -> [StoredRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM record ORDER BY changeSeq").map(Self.record(from:)) }
+    }
+
+    /// How many live records of each kind and origin the node holds.
+    public func recordCounts() throws(StoreError) -> [(kind: RecordKind, origin: NodeSlug, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, origin, COUNT(*) AS n FROM record WHERE deleted = 0 GROUP BY kind, origin").compactMap { row in
+                guard let kind = RecordKind(rawValue: row["kind"]), let origin = NodeSlug(row["origin"]) else { return nil }
+                return (kind, origin, row["n"])
+            }
+        }
+    }
+
+    /// True when no record is stored yet (a node loads its sample records then).
+    public func isEmpty() throws(StoreError) -> Bool {
+        try read { db in try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record)")! }
+    }
+
+    private static func fetchRecord(origin: NodeSlug, id: RecordID, in db: Database) throws -> StoredRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM record WHERE origin = ? AND id = ?", arguments: [origin.rawValue, id.description])
+            .map(record(from:))
+    }
+
+    private static func record(from row: Row) -> StoredRecord {
+        StoredRecord(
+            kind: RecordKind(rawValue: row["kind"])!, origin: NodeSlug(row["origin"])!, id: RecordID(row["id"] as String)!,
+            version: row["version"], visibility: Visibility(rawValue: row["visibility"])!, isDeleted: row["deleted"],
+            updated: Timestamp(row["updated"])!, documentJSON: row["document"], signer: row["signer"],
+            storedAt: Timestamp(row["storedAt"])!, receivedFrom: (row["receivedFrom"] as String?).flatMap(NodeSlug.init),
+            changeSeq: row["changeSeq"])
+    }
+}
+
+/// The vocabulary facets a record is filtered by.
+enum Facet: String {
+    case method, policyArea, tag
+}
+
+/// What the filters and the full-text index need from a document.
+struct IndexedFields {
+    var title = ""
+    var summary = ""
+    var body = ""
+    var language: String?
+    var city: String?
+    var country: String?
+    var lab: String?
+    var status: String?
+    var terms: [(Facet, [String])] = []
+
+    init(_ document: Document) {
+        let basics: RecordBasics
+        var texts: [String?] = []
+        switch document.content {
+        case .tombstone:
+            return
+        case .practice(let practice):
+            basics = practice.basics
+            texts = [practice.description, practice.whenToUse] + practice.steps
+        case .caseStudy(let caseStudy):
+            basics = caseStudy.basics
+            status = caseStudy.status.rawValue
+            texts = [caseStudy.problem, caseStudy.approach, caseStudy.results, caseStudy.lessonsLearned] + caseStudy.partners
+        }
+        (title, summary, language, city, country, lab) = (basics.title, basics.summary, basics.language.description, basics.city, basics.country?.description, basics.lab)
+        body = texts.compactMap { $0 }.joined(separator: "\n")
+        terms = [(.method, basics.methods), (.policyArea, basics.policyAreas), (.tag, basics.tags)]
+    }
+}

@@ -1,0 +1,51 @@
+import GRDB
+import TandemCore
+
+/// An editor's API token as stored: its name and role, never the token itself (only its hash).
+public struct EditorToken: Sendable, Equatable {
+    public let name: String
+    public let role: String
+    public let createdAt: Timestamp
+    public let revokedAt: Timestamp?
+}
+
+extension AppDatabase {
+    /// Records a new token by the hash of its secret. Names are unique, revoked ones included.
+    public func createToken(name: String, role: String, hash: String) throws(StoreError) {
+        try write { db in
+            guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM token WHERE name = ?)", arguments: [name])! else {
+                throw StoreError(code: .tokenExists, description: "a token named \"\(name)\" exists already (revoked tokens keep their name)")
+            }
+            try db.execute(
+                sql: "INSERT INTO token (name, role, hash, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [name, role, hash, Timestamp.now().description])
+        }
+    }
+
+    public func tokens() throws(StoreError) -> [EditorToken] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY createdAt, name").map(Self.token(from:)) }
+    }
+
+    /// Revokes the token named `name`; a revoked token stays listed but opens nothing.
+    public func revokeToken(name: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE token SET revokedAt = ? WHERE name = ? AND revokedAt IS NULL", arguments: [Timestamp.now().description, name])
+            guard db.changesCount == 1 else {
+                throw StoreError.notFound("no active token named \"\(name)\"")
+            }
+        }
+    }
+
+    /// The active token whose secret hashes to `hash`, if any.
+    public func activeToken(hash: String) throws(StoreError) -> EditorToken? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM token WHERE hash = ? AND revokedAt IS NULL", arguments: [hash]).map(Self.token(from:))
+        }
+    }
+
+    private static func token(from row: Row) -> EditorToken {
+        EditorToken(
+            name: row["name"], role: row["role"], createdAt: Timestamp(row["createdAt"])!,
+            revokedAt: (row["revokedAt"] as String?).flatMap(Timestamp.init))
+    }
+}

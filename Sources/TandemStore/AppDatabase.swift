@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import TandemCore
+
+/// The node's database: one SQLite file in WAL mode, migrated when opened. Everything the node
+/// stores goes through the intent-named methods of its extensions; no SQL leaves this target.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating when needed) the database file `tandem.sqlite` in `folder`.
+    public static func open(folder: String) throws(StoreError) -> AppDatabase {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let pool = try DatabasePool(path: folder + "/tandem.sqlite", configuration: configuration)
+            return try AppDatabase(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .unavailable("cannot open the database in \(folder): \(Self.describe(error))")
+        }
+    }
+
+    /// A database in memory, for tests that do not need a file.
+    public static func inMemory() throws(StoreError) -> AppDatabase {
+        do { return try AppDatabase(try DatabaseQueue()) } catch { throw .unavailable("\(error)") }
+    }
+
+    init(_ writer: any DatabaseWriter) throws(StoreError) {
+        self.writer = writer
+        do { try Self.migrator.migrate(writer) } catch { throw .unavailable("cannot migrate the database: \(Self.describe(error))") }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? DatabaseError)?.message ?? "\(error)"
+    }
+
+    /// The schema, one migration per change; a migration that has shipped is never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records, history, search, tokens") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            // The epoch names this database; a restored or re-created one gets a new one, so peers start over.
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('epoch', ?)", arguments: [UUID().uuidString.lowercased()])
+
+            try db.create(table: "record") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("origin", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("visibility", .text).notNull()
+                t.column("deleted", .boolean).notNull()
+                t.column("updated", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("language", .text)
+                t.column("city", .text)
+                t.column("country", .text)
+                t.column("lab", .text)
+                t.column("status", .text)
+                t.column("document", .text).notNull()
+                t.column("signer", .text).notNull()
+                t.column("storedAt", .text).notNull()
+                t.column("receivedFrom", .text)
+                t.column("changeSeq", .integer).notNull().unique()
+                t.uniqueKey(["origin", "id"])
+            }
+            try db.create(index: "record_kind_seq", on: "record", columns: ["kind", "deleted", "seq"])
+            try db.create(table: "record_term") { t in
+                t.column("recordSeq", .integer).notNull().references("record", column: "seq", onDelete: .cascade)
+                t.column("facet", .text).notNull()
+                t.column("term", .text).notNull()
+                t.primaryKey(["recordSeq", "facet", "term"])
+            }
+            try db.create(index: "record_term_lookup", on: "record_term", columns: ["facet", "term", "recordSeq"])
+            try db.create(virtualTable: "record_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "record")
+                t.tokenizer = .unicode61(diacritics: .remove)
+                t.column("title")
+                t.column("summary")
+                t.column("body")
+                t.column("city")
+                t.column("lab")
+            }
+            try db.create(table: "record_history") { t in
+                t.column("origin", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("signer", .text).notNull()
+                t.column("storedAt", .text).notNull()
+                t.column("receivedFrom", .text)
+                t.primaryKey(["origin", "id", "version"])
+            }
+            try db.create(table: "token") { t in
+                t.primaryKey("name", .text)
+                t.column("role", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("createdAt", .text).notNull()
+                t.column("revokedAt", .text)
+            }
+        }
+        return migrator
+    }
+
+    /// The epoch of this database: a UUID made when it was created.
+    public func epoch() throws(StoreError) -> String {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'")! }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.read(body) } catch { throw StoreError(error) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.write(body) } catch { throw StoreError(error) }
+    }
+}
+
+/// A storage failure, in the domain's words: the caller never sees an SQLite error.
+public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    enum Code: Sendable, Equatable {
+        case unavailable
+        case versionConflict(current: Int64?)
+        case notFound
+        case tokenExists
+        case readOnly
+    }
+
+    let code: Code
+    public let description: String
+
+    /// The version stored now, when a write expected another one.
+    public var conflictingVersion: Int64?? {
+        if case .versionConflict(let current) = code { current } else { nil }
+    }
+    public var isNotFound: Bool { code == .notFound }
+    public var isTokenExists: Bool { code == .tokenExists }
+
+    static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, description: message) }
+    static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, description: message) }
+
+    init(code: Code, description: String) {
+        self.code = code
+        self.description = description
+    }
+
+    init(_ error: any Error) {
+        if let error = error as? StoreError {
+            self = error
+        } else {
+            self = .unavailable("database error: \(AppDatabase.describe(error))")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import TandemAPI
+
+/// The options every node command shares: which config, which data folder.
+struct NodeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The node's YAML config (default: Config/default.yaml when it exists, else built-in defaults).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data folder; overrides data.dir.", valueName: "dir"))
+    var dataDir: String?
+
+    /// The configuration: flags, then environment variables (HTTP_PORT for http.port), then the YAML file.
+    func load(overrides: [String: String?] = [:]) async throws -> NodeConfiguration {
+        var path = config
+        if path == nil, FileManager.default.fileExists(atPath: "Config/default.yaml") { path = "Config/default.yaml" }
+        var flags = overrides
+        flags["data.dir"] = dataDir
+        let values = flags.compactMapValues { $0 }.reduce(into: [AbsoluteConfigKey: ConfigValue]()) {
+            $0[AbsoluteConfigKey(ConfigKey($1.key))] = ConfigValue(.string($1.value), isSecret: false)
+        }
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: values), EnvironmentVariablesProvider()]
+        var baseDirectory = FileManager.default.currentDirectoryPath
+        if let path {
+            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("config file \(path): no such file") }
+            do {
+                let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(path), isSecret: false)]))
+                providers.append(try await FileProvider<YAMLSnapshot>(config: location))
+            } catch {
+                throw CommandFailure("config file \(path) is not valid YAML: \(error)")
+            }
+            baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        }
+        return try NodeConfiguration(reader: ConfigReader(providers: providers), baseDirectory: baseDirectory)
+    }
+}
+
+/// Opens the node's database (creating it, its key and certificate when missing), without serving.
+func openNode(_ options: NodeOptions) async throws -> NodeRuntime {
+    var configuration = try await options.load()
+    configuration.samplesPath = nil
+    return try NodeRuntime.prepare(configuration)
+}
+
+/// Prints a line now, even when standard output is a pipe (scripts read these lines as they come).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
