@@ -56,6 +56,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let error as ValidationError {
+            return try Problem.invalid(error).response(from: request, context: context)
         } catch let error as HTTPError {
             let detail: String
             switch error.status {

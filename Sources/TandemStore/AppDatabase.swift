@@ -10,8 +10,6 @@ public struct AppDatabase: Sendable {
     /// Opens (creating when needed) the database file `tandem.sqlite` in `folder`.
     public static func open(folder: String) throws(StoreError) -> AppDatabase {
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
             let pool = try DatabasePool(path: folder + "/tandem.sqlite", configuration: configuration)
             return try AppDatabase(pool)
         } catch let error as StoreError {
@@ -23,7 +21,15 @@ public struct AppDatabase: Sendable {
 
     /// A database in memory, for tests that do not need a file.
     public static func inMemory() throws(StoreError) -> AppDatabase {
-        do { return try AppDatabase(try DatabaseQueue()) } catch { throw .unavailable("\(error)") }
+        do { return try AppDatabase(try DatabaseQueue(configuration: configuration)) } catch { throw .unavailable("\(error)") }
+    }
+
+    /// Every connection waits for a busy writer instead of failing, and knows the search tokenizer.
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in db.add(tokenizer: SearchTokenizer.self) }
+        return configuration
     }
 
     init(_ writer: any DatabaseWriter) throws(StoreError) {
@@ -80,7 +86,7 @@ public struct AppDatabase: Sendable {
             try db.create(index: "record_term_lookup", on: "record_term", columns: ["facet", "term", "recordSeq"])
             try db.create(virtualTable: "record_fts", using: FTS5()) { t in
                 t.synchronize(withTable: "record")
-                t.tokenizer = .unicode61(diacritics: .remove)
+                t.tokenizer = SearchTokenizer.tokenizerDescriptor()
                 t.column("title")
                 t.column("summary")
                 t.column("body")

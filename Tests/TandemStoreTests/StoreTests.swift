@@ -1,1 +1,163 @@
+import Foundation
 import Testing
+
+@testable import TandemCore
+@testable import TandemStore
+
+/// A database in its own folder on disk, as a node has it.
+func temporaryDatabase() throws -> (AppDatabase, String) {
+    let folder = NSTemporaryDirectory() + "tandem-store-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return (try AppDatabase.open(folder: folder), folder)
+}
+
+func caseStudy(
+    id: RecordID = RecordID(), origin: String = "paris", version: Int64 = 1, title: String, summary: String = "Un résumé.",
+    language: String = "fr", city: String = "Paris", status: String = "pilot", methods: [String] = [], visibility: Visibility = .public,
+    deleted: Bool = false
+) throws -> VerifiedDocument {
+    let content: RecordContent =
+        deleted
+        ? .tombstone
+        : .caseStudy(
+            try CaseStudy(json: [
+                "title": .string(title), "summary": .string(summary), "language": .string(language), "city": .string(city),
+                "status": .string(status), "methods": .array(methods.map(JSONValue.string)),
+            ]))
+    let document = try Document.unsigned(
+        kind: .caseStudy, id: id, origin: NodeSlug(origin)!, version: version, updated: .now(), visibility: visibility, content: content)
+    return VerifiedDocument(document: document, signer: "did:key:z6MkTest\(origin)")
+}
+
+@Suite("Record storage on SQLite")
+struct StoreTests {
+    @Test("a database has an epoch that stays when reopened and differs from another database's")
+    func epoch() throws {
+        let (database, folder) = try temporaryDatabase()
+        let (other, _) = try temporaryDatabase()
+
+        let epoch = try database.epoch()
+
+        #expect(try AppDatabase.open(folder: folder).epoch() == epoch)
+        #expect(try other.epoch() != epoch)
+        #expect(UUID(uuidString: epoch) != nil)
+    }
+
+    @Test("the version rule: higher replaces and keeps history, same is a no-op, different same version keeps the first, lower is ignored")
+    func versionRule() throws {
+        let (database, _) = try temporaryDatabase()
+        let id = RecordID()
+        let v1 = try caseStudy(id: id, title: "Version un")
+        let v2 = try caseStudy(id: id, version: 2, title: "Version deux")
+        let forgedV2 = try caseStudy(id: id, version: 2, title: "Une autre version deux")
+
+        let outcomes = try database.apply([v1, v2, v2, forgedV2, v1], receivedFrom: NodeSlug("mexico-city"))
+
+        #expect(outcomes == [.inserted, .updated, .unchanged, .equivocation, .stale])
+        let stored = try #require(try database.record(origin: NodeSlug("paris")!, id: id))
+        #expect(stored.version == 2)
+        #expect(stored.documentJSON.contains("Version deux"))
+        #expect(stored.receivedFrom?.rawValue == "mexico-city")
+        let history = try database.history(origin: NodeSlug("paris")!, id: id)
+        #expect(history.count == 1)
+        #expect(history[0].contains("Version un"))
+    }
+
+    @Test("a local write must follow the version it expects")
+    func localWriteConflict() throws {
+        let (database, _) = try temporaryDatabase()
+        let id = RecordID()
+        _ = try database.saveLocal(try caseStudy(id: id, title: "Premier"), expectedVersion: nil)
+
+        let again = #expect(throws: StoreError.self) { try database.saveLocal(try caseStudy(id: id, title: "Doublon"), expectedVersion: nil) }
+        let stored = try database.saveLocal(try caseStudy(id: id, version: 2, title: "Second"), expectedVersion: 1)
+
+        #expect(again?.conflictingVersion == .some(1))
+        #expect(stored.version == 2)
+    }
+
+    @Test(
+        "search ignores accents and case, and matches across French, Spanish and English spellings",
+        arguments: [
+            ("resilience", "Plan de résilience aux vagues de chaleur"),
+            ("RÉSILIENCE", "Plan de résilience aux vagues de chaleur"),
+            ("mexico", "Participación ciudadana en México"),
+            ("participation", "Participación ciudadana en México"),
+            ("participacion ciudadana", "Participación ciudadana en México"),
+            ("bibliotheques", "Médiation numérique"),
+            ("hackathons", "Hackathon for jobs"),
+        ])
+    func search(query: String, title: String) throws {
+        let (database, _) = try temporaryDatabase()
+        _ = try database.apply(
+            [
+                try caseStudy(title: "Plan de résilience aux vagues de chaleur"),
+                try caseStudy(origin: "mexico-city", title: "Participación ciudadana en México", language: "es", city: "Ciudad de México"),
+                try caseStudy(title: "Médiation numérique", summary: "Accueil dans les bibliothèques de la Ville."),
+                try caseStudy(title: "Hackathon for jobs", language: "en"),
+            ], receivedFrom: nil)
+        var search = RecordQuery(kind: .caseStudy)
+        search.text = query
+
+        let page = try database.records(matching: search)
+
+        #expect(page.records.map { $0.documentJSON.contains(title) } == [true], "\(query)")
+    }
+
+    @Test("paging while records are written neither repeats nor skips a record")
+    func pagingWhileWriting() throws {
+        let (database, _) = try temporaryDatabase()
+        let first = try (1...7).map { try caseStudy(title: "Cas \($0)") }
+        _ = try database.apply(first, receivedFrom: nil)
+        var query = RecordQuery(kind: .caseStudy, limit: 3)
+
+        var seen: [String] = []
+        var round = 0
+        repeat {
+            let page = try database.records(matching: query)
+            seen += page.records.map(\.id.description)
+            _ = try database.apply([try caseStudy(title: "Écrit pendant la page \(round)")], receivedFrom: nil)
+            if round == 0 {
+                // An update of a record already seen must not make it come back.
+                let updated = try caseStudy(id: page.records[0].id, version: 2, title: "Cas 7 modifié")
+                _ = try database.apply([updated], receivedFrom: nil)
+            }
+            round += 1
+            query.after = page.next
+        } while query.after != nil
+
+        #expect(seen.count == 7)
+        #expect(Set(seen) == Set(first.map(\.document.id.description)))
+    }
+
+    @Test("tombstones and cohort records are left out unless asked for")
+    func visibility() throws {
+        let (database, _) = try temporaryDatabase()
+        let gone = RecordID()
+        _ = try database.apply(
+            [
+                try caseStudy(title: "Public"), try caseStudy(title: "Cohorte", visibility: .cohort),
+                try caseStudy(id: gone, title: "Supprimé"), try caseStudy(id: gone, version: 2, title: "", deleted: true),
+            ], receivedFrom: nil)
+
+        let anonymous = try database.records(matching: RecordQuery(kind: .caseStudy))
+        let editor = try database.records(matching: RecordQuery(kind: .caseStudy, includeCohort: true))
+
+        #expect(anonymous.records.count == 1)
+        #expect(editor.records.count == 2)
+        #expect(try database.record(origin: NodeSlug("paris")!, id: gone)?.isDeleted == true)
+    }
+
+    @Test("tokens are found by hash only while active")
+    func tokens() throws {
+        let (database, _) = try temporaryDatabase()
+        try database.createToken(name: "Camille", role: "editor", hash: "abc123")
+
+        #expect(try database.activeToken(hash: "abc123")?.name == "Camille")
+        #expect(throws: StoreError.self) { try database.createToken(name: "Camille", role: "editor", hash: "other") }
+        try database.revokeToken(name: "Camille")
+        #expect(try database.activeToken(hash: "abc123") == nil)
+        #expect(try database.tokens().first?.revokedAt != nil)
+        #expect(throws: StoreError.self) { try database.revokeToken(name: "Camille") }
+    }
+}

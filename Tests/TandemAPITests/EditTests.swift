@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+@testable import TandemCore
+@testable import TandemCrypto
+@testable import TandemStore
+
+@Suite("Editing records over HTTPS", .serialized)
+struct EditTests {
+    @Test("create, update, delete: versions 1, 2 and a signed tombstone 3, the old ones kept as history")
+    func editCycle() async throws {
+        try await withNode(samples: false) { node in
+            let created = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
+            let location = try #require(created.header("Location"))
+            var changed = spanishCase
+            changed["status"] = "implemented"
+
+            let updated = try await node.request("PUT", location, body: try editBody(changed, visibility: "cohort"), as: .editor, headers: [("If-Match", "\"v1\"")])
+            let stale = try await node.request("PUT", location, body: try editBody(changed), as: .editor, headers: [("If-Match", "\"v1\"")])
+            let deleted = try await node.request("DELETE", location, as: .editor)
+            let gone = try await node.get(location, as: .editor)
+            let list = try await node.get("/api/v1/cases", as: .editor)
+
+            #expect(created.status == 201)
+            #expect(created.header("ETag") == "\"v1\"")
+            #expect(location.hasPrefix("/api/v1/cases/paris/"))
+            #expect(updated.status == 200)
+            #expect(try updated.json["document"]?.objectValue?["version"] == 2)
+            #expect(try updated.json["document"]?.objectValue?["visibility"] == "cohort")
+            #expect(stale.status == 409)
+            #expect(stale.header("Content-Type") == "application/problem+json")
+            #expect(deleted.status == 200)
+            let tombstone = try #require(try deleted.json["document"])
+            #expect(tombstone.objectValue?["deleted"] == true)
+            #expect(tombstone.objectValue?["version"] == 3)
+            #expect(tombstone.objectValue?["content"] == [:])
+            #expect(try DocumentVerifier.verify(tombstone).document?.isDeleted == true)
+            #expect(gone.status == 410)
+            #expect(try list.items.isEmpty)
+            let id = try #require(RecordID(String(location.split(separator: "/").last!)))
+            let history = try node.database.history(origin: NodeSlug("paris")!, id: id)
+            #expect(history.count == 2)
+            #expect(try history.map { try DocumentVerifier.verify(try JSONParser.parse($0)).document?.version } == [1, 2])
+        }
+    }
+
+    @Test("a partner's record is read-only")
+    func partnerRecordReadOnly() async throws {
+        try await withNode(samples: false) { node in
+            let mexicoKey = try Ed25519PrivateKey()
+            let unsigned = try Document.unsigned(
+                kind: .caseStudy, id: RecordID(), origin: NodeSlug("mexico-city")!, version: 1, updated: .now(), visibility: .public,
+                content: .caseStudy(try CaseStudy(json: spanishCase)))
+            let signed = try Document(json: try EddsaJcs2022.sign(unsigned.json, with: mexicoKey))
+            _ = try node.database.apply([VerifiedDocument(document: signed, signer: DIDKey(mexicoKey.publicKey).description)], receivedFrom: NodeSlug("mexico-city"))
+            let path = "/api/v1/cases/mexico-city/\(signed.id)"
+
+            let read = try await node.get(path)
+            let put = try await node.request("PUT", path, body: try editBody(spanishCase), as: .editor)
+            let delete = try await node.request("DELETE", path, as: .editor)
+
+            #expect(read.status == 200)
+            #expect(try read.json["provenance"]?.objectValue?["receivedFrom"] == "mexico-city")
+            #expect(put.status == 403)
+            #expect(delete.status == 403)
+            #expect(try put.json["detail"] == "records of mexico-city are read-only here; only mexico-city can change them")
+            #expect(try node.database.record(origin: NodeSlug("mexico-city")!, id: signed.id)?.version == 1)
+        }
+    }
+
+    static let oversizedTitle = String(repeating: "a", count: 201)
+
+    @Test(
+        "bad input gets a 4xx problem document and leaves the store as it was",
+        arguments: [
+            ("POST", "/api/v1/cases", "{\"content\": {", "editor", 400, "the body is not valid JSON: malformed JSON at line 1, column 14"),
+            ("POST", "/api/v1/cases", "[1]", "editor", 422, "the body must be a JSON object"),
+            ("POST", "/api/v1/cases", "{\"content\": {\"title\": 3, \"summary\": \"s\", \"language\": \"fr\", \"status\": \"pilot\"}}", "editor", 422, "content.title: must be a string, not a number"),
+            ("POST", "/api/v1/cases", "{\"content\": {\"title\": \"t\", \"summary\": \"s\", \"language\": \"fr\", \"status\": \"finished\"}}", "editor", 422, "content.status: must be one of"),
+            ("POST", "/api/v1/cases", "{\"visibility\": \"secret\", \"content\": {}}", "editor", 422, "visibility: must be \"public\" or \"cohort\""),
+            ("POST", "/api/v1/cases", "{\"content\": {\"title\": \"t\", \"summary\": \"s\", \"language\": \"fr\", \"status\": \"pilot\"}}", "anonymous", 401, "writing needs an editor token"),
+            ("POST", "/api/v1/cases", "{\"content\": {}}", "bogus", 401, "the token is unknown or revoked"),
+            ("DELETE", "/api/v1/cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01", "", "anonymous", 401, "writing needs an editor token"),
+            ("PUT", "/api/v1/cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01", "{\"content\": {}}", "editor", 422, "content.title: is required"),
+            ("PUT", "/api/v1/cases/paris/00000000-0000-4000-8000-000000000000", "{\"content\": {\"title\": \"t\", \"summary\": \"s\", \"language\": \"fr\", \"status\": \"pilot\"}}", "editor", 404, "no case study paris/00000000-0000-4000-8000-000000000000"),
+            ("GET", "/api/v1/cases/paris/NOT-A-UUID", "", "anonymous", 400, "the id in the path must be a lowercase UUID"),
+            ("GET", "/api/v1/cases?limit=100000", "", "anonymous", 400, "limit must be a whole number from 1 to 100"),
+            ("GET", "/api/v1/cases?limit=-1", "", "anonymous", 400, "limit must be a whole number from 1 to 100"),
+            ("GET", "/api/v1/cases?cursor=%%%garbage", "", "anonymous", 400, "cursor is not one this server gave"),
+            ("GET", "/api/v1/cases?sort=title", "", "anonymous", 400, "unknown query parameter \"sort\""),
+            ("GET", "/api/v1/cases?updatedSince=yesterday", "", "anonymous", 400, "updatedSince must be a date"),
+            ("GET", "/api/v1/practices?status=pilot", "", "anonymous", 400, "practices have no status"),
+            ("GET", "/api/v1/cases/paris/00000000-0000-4000-8000-000000000000", "", "anonymous", 404, "no case study"),
+            ("GET", "/api/v1/cases/paris/6f1c2a10-3b4d-4e5f-8a9b-0c1d2e3f4a01", "", "anonymous", 404, "no case study"),
+            ("PATCH", "/api/v1/cases", "{}", "editor", 404, "no such route"),
+        ] as [(String, String, String, String, Int, String)])
+    func badInput(method: String, path: String, body: String, caller: String, status: Int, detail: String) async throws {
+        try await withNode { node in
+            let before = try node.database.allRecords().map(\.documentJSON)
+            let callerValue: TestNode.Caller = caller == "editor" ? .editor : caller == "bogus" ? .token("tdm_bogus") : .anonymous
+
+            let reply = try await node.request(method, path, body: body.isEmpty ? nil : body, as: callerValue)
+
+            #expect(reply.status == status, "\(reply.body)")
+            #expect(reply.header("Content-Type") == "application/problem+json")
+            #expect(try reply.json["status"] == .number(.integer(Int64(status))))
+            #expect(try reply.json["detail"]?.stringValue?.contains(detail) == true, "\(reply.body)")
+            #expect(try node.database.allRecords().map(\.documentJSON) == before)
+        }
+    }
+
+    @Test("validation problems list every bad field with its path")
+    func fieldPaths() async throws {
+        try await withNode(samples: false) { node in
+            let body = #"{"content": {"title": "", "language": "French", "status": "pilot", "participants": 2.5, "links": [{"url": "ftp://x"}]}}"#
+
+            let reply = try await node.request("POST", "/api/v1/cases", body: body, as: .editor)
+
+            let paths = try #require(try reply.json["errors"]?.arrayValue).compactMap { $0.objectValue?["path"]?.stringValue }
+            #expect(reply.status == 422)
+            #expect(Set(paths) == ["content.title", "content.summary", "content.language", "content.participants", "content.links[0].url"])
+        }
+    }
+
+    @Test("a body over the limit gets 413, and so does a record over 256 KiB")
+    func sizeLimits() async throws {
+        try await withNode(samples: false, maxBodySize: 64 * 1024) { node in
+            var big = spanishCase
+            big["problem"] = .string(String(repeating: "x", count: 70 * 1024))
+
+            let tooLarge = try await node.request("POST", "/api/v1/cases", body: try editBody(big), as: .editor)
+
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.header("Content-Type") == "application/problem+json")
+        }
+        try await withNode(samples: false) { node in
+            // Every field within its own limit, but 4-byte characters make the record about 320 KB.
+            var big = spanishCase
+            for field in ["problem", "approach", "results", "lessonsLearned"] {
+                big[field] = .string(String(repeating: "😀", count: 20_000))
+            }
+            let practice: JSONObject = ["title": "t", "summary": "s", "language": "fr", "description": .string(String(repeating: "😀", count: 20_000))]
+
+            let record = try await node.request("POST", "/api/v1/cases", body: try editBody(big), as: .editor)
+            let fits = try await node.request("POST", "/api/v1/practices", body: try editBody(practice), as: .editor)
+
+            #expect(record.status == 413)
+            #expect(try record.json["detail"]?.stringValue?.hasPrefix("the signed record would be") == true)
+            #expect(fits.status == 201)
+            #expect(try node.database.allRecords().count == 1)
+        }
+    }
+
+    @Test("a revoked token stops working at once, and tokens are stored only as hashes")
+    func revokedToken() async throws {
+        try await withNode(samples: false) { node in
+            let before = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
+            try node.database.revokeToken(name: "test editor")
+            let after = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
+            let read = try await node.get("/api/v1/cases", as: .editor)
+
+            let file = try Data(contentsOf: URL(fileURLWithPath: node.folder + "/tandem.sqlite"))
+            let wal = (try? Data(contentsOf: URL(fileURLWithPath: node.folder + "/tandem.sqlite-wal"))) ?? Data()
+            #expect(before.status == 201)
+            #expect(after.status == 401)
+            #expect(read.status == 401)
+            #expect(after.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+            #expect(file.range(of: Data(node.editorToken.utf8)) == nil)
+            #expect(wal.range(of: Data(node.editorToken.utf8)) == nil)
+            #expect((file + wal).range(of: Data(TokenSecret.hash(node.editorToken).utf8)) != nil)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import TandemCore
+
+@Suite("Health, metrics and the OpenAPI description", .serialized)
+struct SystemTests {
+    @Test("healthz answers, and metrics count requests by route and records by kind")
+    func healthAndMetrics() async throws {
+        try await withNode { node in
+            let health = try await node.get("/healthz")
+            _ = try await node.get("/api/v1/cases")
+            _ = try await node.get("/api/v1/cases?limit=0")
+
+            let metrics = try await node.get("/metrics")
+
+            #expect(JSONValue.object(try health.json) == ["status": "ok", "node": "paris"])
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains(#"tandem_http_requests_total{method="GET",route="/api/v1/cases",status="200"} 1"#))
+            #expect(metrics.body.contains(#"tandem_http_requests_total{method="GET",route="/api/v1/cases",status="400"} 1"#))
+            #expect(metrics.body.contains(#"tandem_records{kind="CaseStudy",origin="paris"} 6"#))
+            #expect(metrics.body.contains("tandem_http_request_duration_seconds_bucket"))
+        }
+    }
+
+    /// A request for every operation of the OpenAPI description, and what it should answer.
+    static let operations: [(method: String, path: String, body: String?, caller: TestNode.Caller, status: Int)] = [
+        ("GET", "/api/v1/cases", nil, .anonymous, 200),
+        ("POST", "/api/v1/cases", #"{"content": {"title": "t", "summary": "s", "language": "fr", "status": "idea"}}"#, .editor, 201),
+        ("GET", "/api/v1/cases/{origin}/{id}", nil, .anonymous, 200),
+        ("PUT", "/api/v1/cases/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr", "status": "idea"}}"#, .editor, 200),
+        ("DELETE", "/api/v1/cases/{origin}/{id}", nil, .editor, 200),
+        ("GET", "/api/v1/practices", nil, .anonymous, 200),
+        ("POST", "/api/v1/practices", #"{"content": {"title": "t", "summary": "s", "language": "fr"}}"#, .editor, 201),
+        ("GET", "/api/v1/practices/{origin}/{id}", nil, .anonymous, 200),
+        ("PUT", "/api/v1/practices/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr"}}"#, .editor, 200),
+        ("DELETE", "/api/v1/practices/{origin}/{id}", nil, .editor, 200),
+        ("GET", "/healthz", nil, .anonymous, 200),
+        ("GET", "/metrics", nil, .anonymous, 200),
+        ("GET", "/openapi.json", nil, .anonymous, 200),
+    ]
+
+    @Test("openapi.json is OpenAPI 3.1, lists exactly the operations served, and each answers as documented")
+    func openAPIMatchesServer() async throws {
+        try await withNode(samples: false) { node in
+            let spec = try await node.get("/openapi.json").json
+            let paths = try #require(spec["paths"]?.objectValue)
+            let documented = Set(paths.members.flatMap { path, item in
+                (item.objectValue?.keys ?? []).filter { $0 != "parameters" }.map { "\($0.uppercased()) \(path)" }
+            })
+            #expect(spec["openapi"] == "3.1.0")
+            #expect(documented == Set(Self.operations.map { "\($0.method) \($0.path)" }))
+
+            var created: [String: String] = [:]
+            for operation in Self.operations {
+                let kind = operation.path.contains("practices") ? "practices" : "cases"
+                let path = operation.path.replacingOccurrences(of: "/{origin}/{id}", with: String((created[kind] ?? "").drop { $0 != "/" }.dropFirst("/api/v1/\(kind)".count)))
+                let reply = try await node.request(operation.method, path, body: operation.body, as: operation.caller)
+                if operation.method == "POST" { created[kind] = reply.header("Location") }
+
+                let responses = try #require(paths[operation.path]?.objectValue?[operation.method.lowercased()]?.objectValue?["responses"]?.objectValue)
+                #expect(reply.status == operation.status, "\(operation.method) \(path): \(reply.body)")
+                #expect(responses[String(reply.status)] != nil, "\(operation.method) \(operation.path) answered \(reply.status), which is not documented")
+            }
+        }
+    }
+}
