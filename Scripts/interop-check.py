@@ -9,6 +9,8 @@ the rfc8785 package (JCS), sharing no code with Tandem:
   4. the W3C vector verifies here (so this checker is itself right);
   5. a document signed here and then altered is rejected by `tandem verify`.
 Usage: interop-check.py PATH_TO_TANDEM_BINARY VECTOR_DIR
+       interop-check.py --node URL CA_FILE   (a running node: every record it serves verifies here,
+                                               and its /openapi.json is valid OpenAPI 3.1)
 """
 import hashlib
 import json
@@ -91,7 +93,37 @@ def tandem(binary: str, *args: str, stdin: str = "") -> subprocess.CompletedProc
     return subprocess.run([binary, *args], input=stdin.encode(), capture_output=True, check=False)
 
 
+def check_node(url: str, cafile: str) -> int:
+    import ssl
+    import urllib.request
+
+    from openapi_spec_validator import validate
+
+    context = ssl.create_default_context(cafile=cafile)
+
+    def get(path: str) -> dict:
+        with urllib.request.urlopen(url + path, context=context, timeout=30) as answer:
+            return json.load(answer)
+
+    validate(get("/openapi.json"))
+    verified = 0
+    for kind in ("cases", "practices"):
+        path = f"/api/v1/{kind}?limit=100"
+        while path:
+            page = get(path)
+            for item in page["items"]:
+                signer = verify(item["document"])
+                assert signer.startswith(item["provenance"]["signer"]), (signer, item["provenance"])
+                verified += 1
+            path = f"/api/v1/{kind}?limit=100&cursor={page['next']}" if page["next"] else None
+    assert verified > 0, "the node served no record"
+    print(f"interop check: {verified} documents served by {url} verify independently; /openapi.json is valid OpenAPI 3.1")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1] == "--node":
+        return check_node(sys.argv[2], sys.argv[3])
     binary, vectors = sys.argv[1], sys.argv[2]
     work = tempfile.mkdtemp(prefix="tandem-interop-")
     checks = 0

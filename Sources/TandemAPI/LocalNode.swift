@@ -40,7 +40,7 @@ public struct LocalNode: Sendable {
 
     private func checkWritable(_ current: StoredRecord, expectedVersion: Int64?) throws {
         guard current.origin == slug else {
-            throw Problem(.forbidden, "records of \(current.origin) are read-only here; only \(current.origin) can change them")
+            throw Problem.readOnly(current.origin)
         }
         guard !current.isDeleted else { throw Problem(.gone, "this record was deleted at version \(current.version)") }
         if let expectedVersion, expectedVersion != current.version {

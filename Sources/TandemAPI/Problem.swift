@@ -22,6 +22,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }
     static func notFound(_ detail: String) -> Problem { Problem(.notFound, detail) }
 
+    static func readOnly(_ origin: NodeSlug) -> Problem {
+        Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them")
+    }
+
     static func invalid(_ error: ValidationError) -> Problem {
         Problem(.unprocessableContent, title: "Invalid content", error.description, errors: error.issues)
     }

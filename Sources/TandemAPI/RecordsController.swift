@@ -127,8 +127,7 @@ struct RecordsController {
 
     @Sendable func update(request: Request, context: TandemRequestContext) async throws -> Response {
         try requireEditor(context)
-        let (origin, id) = try Self.identity(context)
-        guard origin == node.slug else { throw Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them") }
+        let (origin, id) = try localIdentity(context)
         let body = try EditBody(try await JSONBody.read(request, limit: maxBodySize))
         let current = try existing(origin: origin, id: id)
         let record = try node.update(current, expectedVersion: try Self.expectedVersion(request), visibility: body.visibility, content: body.content)
@@ -137,8 +136,7 @@ struct RecordsController {
 
     @Sendable func delete(request: Request, context: TandemRequestContext) async throws -> Response {
         try requireEditor(context)
-        let (origin, id) = try Self.identity(context)
-        guard origin == node.slug else { throw Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them") }
+        let (origin, id) = try localIdentity(context)
         let record = try node.delete(try existing(origin: origin, id: id), expectedVersion: try Self.expectedVersion(request))
         return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
     }
@@ -150,6 +148,13 @@ struct RecordsController {
     private static func identity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
         guard let origin = context.parameters.get("origin").flatMap(NodeSlug.init) else { throw .badRequest("the origin in the path must be a node slug such as paris") }
         guard let id = context.parameters.get("id").flatMap(RecordID.init) else { throw .badRequest("the id in the path must be a lowercase UUID") }
+        return (origin, id)
+    }
+
+    /// The record named by the path, which must be one of this node's own: partner records are read-only.
+    private func localIdentity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
+        let (origin, id) = try Self.identity(context)
+        guard origin == node.slug else { throw .readOnly(origin) }
         return (origin, id)
     }
 

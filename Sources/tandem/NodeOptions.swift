@@ -28,7 +28,8 @@ struct NodeOptions: ParsableArguments {
                 let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(path), isSecret: false)]))
                 providers.append(try await FileProvider<YAMLSnapshot>(config: location))
             } catch {
-                throw CommandFailure("config file \(path) is not valid YAML: \(error)")
+                let reason = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                throw CommandFailure("config file \(path) is not valid YAML: \(reason)")
             }
             baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Hummingbird
+import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import TandemAPI
 
@@ -41,6 +43,8 @@ extension Tandem {
                 configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
                 try await group.run()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw CommandFailure("cannot listen on \(configuration.host):\(configuration.port): the address is already in use (is another node running?)")
             } catch {
                 throw CommandFailure("the node stopped: \(error)")
             }

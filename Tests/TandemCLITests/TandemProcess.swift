@@ -26,11 +26,12 @@ struct TandemProcess {
         }
     }
 
-    static func run(_ arguments: [String], stdin: String = "", in folder: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], stdin: String = "", in folder: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let input = Pipe()
         let output = Pipe()
         let error = Pipe()

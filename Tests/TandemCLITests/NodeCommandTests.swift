@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@Suite("tandem serve, token, export and import")
+struct NodeCommandTests {
+    let folder: String
+
+    init() throws {
+        folder = try temporaryFolder()
+    }
+
+    @Test("a bad config value or data folder stops serve with one line naming it")
+    func badConfiguration() throws {
+        try "node:\n  slug: Bad Slug\n".write(toFile: folder + "/bad.yaml", atomically: true, encoding: .utf8)
+        try "node: [\n".write(toFile: folder + "/broken.yaml", atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: folder + "/blocker", contents: Data())
+
+        let cases: [([String], [String: String], String)] = [
+            (["serve"], ["HTTP_PORT": "abc"], "Error: config key http.port: \"abc\" is not a port number (0 to 65535)"),
+            (["serve", "--config", "bad.yaml"], [:], "Error: config key node.slug: \"Bad Slug\" is not a node slug"),
+            (["serve", "--config", "broken.yaml"], [:], "Error: config file broken.yaml is not valid YAML"),
+            (["serve", "--config", "absent.yaml"], [:], "Error: config file absent.yaml: no such file"),
+            (["serve", "--data-dir", folder + "/blocker/data"], [:], "Error: config key data.dir: cannot create the data folder"),
+            (["serve"], ["LOG_LEVEL": "loud"], "Error: config key log.level"),
+        ]
+        for (arguments, environment, message) in cases {
+            let result = try TandemProcess.run(arguments, in: folder, environment: environment)
+            #expect(result.status != 0)
+            #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+    }
+
+    @Test("token create prints the token alone, once; list shows names; revoke stops it")
+    func tokens() throws {
+        let data = ["--data-dir", folder + "/data"]
+
+        let created = try TandemProcess.run(["token", "create", "--name", "Camille", "--role", "editor"] + data)
+        let duplicate = try TandemProcess.run(["token", "create", "--name", "Camille", "--role", "editor"] + data)
+        let listed = try TandemProcess.run(["token", "list"] + data)
+        let revoked = try TandemProcess.run(["token", "revoke", "Camille"] + data)
+        let again = try TandemProcess.run(["token", "revoke", "Camille"] + data)
+        let listedAfter = try TandemProcess.run(["token", "list"] + data)
+
+        let token = created.stdout.trimmingCharacters(in: .newlines)
+        #expect(created.status == 0)
+        #expect(created.lines.count == 1)
+        #expect(token.hasPrefix("tdm_") && token.count > 40)
+        #expect(duplicate.status != 0)
+        #expect(duplicate.stderr == "Error: a token named \"Camille\" exists already (revoked tokens keep their name)\n")
+        #expect(listed.stdout.hasPrefix("Camille\teditor\tcreated "))
+        #expect(!listed.stdout.contains(token))
+        #expect(revoked.stdout == "revoked Camille\n")
+        #expect(again.stderr == "Error: no active token named \"Camille\"\n")
+        #expect(listedAfter.stdout.contains("\trevoked "))
+        let database = try Data(contentsOf: URL(fileURLWithPath: folder + "/data/tandem.sqlite"))
+        #expect(database.range(of: Data(token.utf8)) == nil)
+    }
+
+    @Test("export writes signed documents that verify and import into another node; a bad line imports nothing")
+    func exportImport() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let samples = try String(contentsOfFile: repository.appendingPathComponent("Config/samples/paris.jsonl").path, encoding: .utf8)
+        #expect(samples.split(separator: "\n").count == 11)
+
+        let empty = try TandemProcess.run(["export", "--data-dir", folder + "/paris"])
+        #expect(empty.status == 0)
+        #expect(empty.stdout.isEmpty)
+
+        let key = folder + "/paris.pem"
+        _ = try TandemProcess.run(["keys", "generate", "--out", key])
+        var signed = ""
+        for line in samples.split(separator: "\n") {
+            let sample = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let document: [String: Any] = [
+                "type": sample["type"]!, "id": sample["id"]!, "origin": "paris", "version": 1, "updated": "2026-11-21T10:00:00Z",
+                "visibility": sample["visibility"]!, "deleted": false, "content": sample["content"]!,
+            ]
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+            signed += try TandemProcess.run(["sign", "--key", key], stdin: text).stdout
+        }
+        try signed.write(toFile: folder + "/signed.jsonl", atomically: true, encoding: .utf8)
+
+        let imported = try TandemProcess.run(["import", folder + "/signed.jsonl", "--data-dir", folder + "/paris"])
+        let exported = try TandemProcess.run(["export", "--data-dir", folder + "/paris"])
+        let verified = try TandemProcess.run(["verify"], stdin: exported.stdout)
+        let csv = try TandemProcess.run(["export", "--format", "csv", "--data-dir", folder + "/paris"])
+        let reimported = try TandemProcess.run(["import", folder + "/signed.jsonl", "--data-dir", folder + "/paris"])
+
+        #expect(imported.stdout.hasPrefix("imported 11 documents: 11 new, 0 updated"), "\(imported.stderr)")
+        #expect(exported.lines.count == 11)
+        #expect(verified.status == 0)
+        #expect(verified.lines.allSatisfy { $0.hasPrefix("ok (") })
+        #expect(csv.lines.first?.hasPrefix("origin,id,version,updated,title,summary") == true)
+        #expect(csv.lines.count == 1 + 6)
+        #expect(csv.stdout.contains("\"La Transfo, Ville de Paris\""))
+        #expect(reimported.stdout.hasPrefix("imported 11 documents: 0 new, 0 updated, 11 unchanged"))
+
+        var lines = signed.split(separator: "\n").map(String.init)
+        lines[4] = lines[4].replacingOccurrences(of: "\"version\":1", with: "\"version\":2")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/tampered.jsonl", atomically: true, encoding: .utf8)
+        let refused = try TandemProcess.run(["import", folder + "/tampered.jsonl", "--data-dir", folder + "/fresh"])
+        let afterRefusal = try TandemProcess.run(["export", "--data-dir", folder + "/fresh"])
+
+        #expect(refused.status != 0)
+        #expect(refused.stderr.hasPrefix("Error: \(folder)/tampered.jsonl line 5: the signature does not match the document"))
+        #expect(refused.stderr.hasSuffix("nothing was imported\n"))
+        #expect(afterRefusal.stdout.isEmpty)
+    }
+}
