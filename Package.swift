@@ -64,6 +64,7 @@ let package = Package(
                 "TandemAPI", "TandemStore", "TandemCrypto", "TandemCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "TandemCLITests", resources: [.copy("Vectors")]),

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 import TandemAPI
 import TandemCore
 import TandemCrypto
@@ -19,6 +20,7 @@ final class TestNode: Sendable {
     let client: HTTPClient
     let editorToken: String
     let folder: String
+    private let group: ServiceGroup
     private let server: Task<Void, any Error>
 
     static var repositoryRoot: URL {
@@ -43,29 +45,34 @@ final class TestNode: Sendable {
         var logger = Logger(label: "test-node")
         logger.logLevel = .warning
         let application = try buildApplication(runtime, logger: logger) { continuation.yield($0) }
-        let server = Task { try await application.runService() }
+        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        let server = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestNodeError("the node did not start") }
 
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(runtime.tls.certificatePath))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        return TestNode(runtime: runtime, port: port, client: client, editorToken: token, folder: folder, server: server)
+        return TestNode(runtime: runtime, port: port, client: client, editorToken: token, folder: folder, group: group, server: server)
     }
 
-    private init(runtime: NodeRuntime, port: Int, client: HTTPClient, editorToken: String, folder: String, server: Task<Void, any Error>) {
+    private init(
+        runtime: NodeRuntime, port: Int, client: HTTPClient, editorToken: String, folder: String, group: ServiceGroup,
+        server: Task<Void, any Error>
+    ) {
         self.runtime = runtime
         self.port = port
         self.client = client
         self.editorToken = editorToken
         self.folder = folder
+        self.group = group
         self.server = server
     }
 
     func stop() async throws {
         try await client.shutdown()
-        server.cancel()
-        _ = await server.result
+        await group.triggerGracefulShutdown()
+        try await server.value
     }
 
     var database: AppDatabase { runtime.node.database }

@@ -52,7 +52,7 @@ struct SigningCommandTests {
         let (path, _) = try generateKey()
         chmod(path, 0o644)
         let bogus = folder + "/bogus.pem"
-        FileManager.default.createFile(atPath: bogus, contents: Data("hello".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: bogus, contents: Data("hello".utf8), attributes: [.posixPermissions: 0o600]))
 
         for (arguments, message) in [
             (["keys", "show", path], "has mode 644; other users may read it"),

@@ -1,0 +1,30 @@
+import Configuration
+import Foundation
+import Testing
+
+@testable import TandemAPI
+
+@Suite("The demo cities' configs")
+struct ConfigurationTests {
+    @Test(
+        "each city's config reads, and its sample records load, signed by its own key",
+        arguments: [("default.yaml", "paris", 8443, 11), ("mexico-city.yaml", "mexico-city", 8444, 3), ("rennes.yaml", "rennes", 8445, 2)])
+    func city(file: String, slug: String, port: Int, samples: Int) async throws {
+        let path = TestNode.repositoryRoot.appendingPathComponent("Config/\(file)").path
+        let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": .init(.string(path), isSecret: false)]))
+        let folder = NSTemporaryDirectory() + "tandem-config-" + UUID().uuidString
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(values: ["data.dir": .init(.string(folder), isSecret: false)]),
+            try await FileProvider<YAMLSnapshot>(config: location),
+        ])
+
+        let configuration = try NodeConfiguration(reader: reader, baseDirectory: TestNode.repositoryRoot.appendingPathComponent("Config").path)
+        let runtime = try NodeRuntime.prepare(configuration)
+
+        #expect(configuration.slug.rawValue == slug)
+        #expect(configuration.port == port)
+        #expect(runtime.samplesLoaded == samples)
+        #expect(try runtime.node.database.allRecords().allSatisfy { $0.origin.rawValue == slug && $0.signer == runtime.node.did.description })
+        #expect(try NodeRuntime.prepare(runtime.configuration).samplesLoaded == 0)
+    }
+}
