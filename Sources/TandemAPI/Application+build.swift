@@ -19,14 +19,7 @@ public struct NodeRuntime: Sendable {
     /// database and loads sample records into it when it is empty.
     public static func prepare(_ configuration: NodeConfiguration) throws -> NodeRuntime {
         let folder = configuration.dataDirectory
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw ConfigurationError(key: "data.dir", "cannot create the data folder \(folder): \((error as NSError).localizedDescription)")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw ConfigurationError(key: "data.dir", "the data folder \(folder) is not writable")
-        }
+        let database = try openDatabase(configuration)
         let key: Ed25519PrivateKey
         if FileManager.default.fileExists(atPath: configuration.keyPath) {
             key = try KeyFile.read(from: configuration.keyPath)
@@ -40,10 +33,24 @@ public struct NodeRuntime: Sendable {
         } else {
             tls = try SelfSignedCertificate.ensure(in: folder, commonName: "tandem \(configuration.slug)")
         }
-        let database = try AppDatabase.open(folder: folder)
         let node = LocalNode(slug: configuration.slug, database: database, key: key)
         let samplesLoaded = try configuration.samplesPath.map { try node.loadSamples(from: $0) } ?? 0
         return NodeRuntime(configuration: configuration, node: node, tls: tls, samplesLoaded: samplesLoaded)
+    }
+
+    /// Creates the data folder (mode 0700) when missing and opens its database, for commands that
+    /// need the records or tokens but not the node's keys.
+    public static func openDatabase(_ configuration: NodeConfiguration) throws -> AppDatabase {
+        let folder = configuration.dataDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ConfigurationError(key: "data.dir", "cannot create the data folder \(folder): \((error as NSError).localizedDescription)")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw ConfigurationError(key: "data.dir", "the data folder \(folder) is not writable")
+        }
+        return try AppDatabase.open(folder: folder)
     }
 
     /// The certificate's SHA-256 fingerprint, for people and peers to pin.

@@ -35,6 +35,14 @@ extension AppDatabase {
         let existing = try Row.fetchOne(
             db, sql: "SELECT seq, version, document FROM record WHERE origin = ? AND id = ?",
             arguments: [document.origin.rawValue, document.id.description])
+        if let existing {
+            let storedVersion: Int64 = existing["version"]
+            guard document.version >= storedVersion else { return .stale }
+            if document.version == storedVersion {
+                let storedDocument: String = existing["document"]
+                return try JSONParser.parse(storedDocument) == .object(document.json) ? .unchanged : .equivocation
+            }
+        }
         let changeSeq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(changeSeq), 0) + 1 FROM record")!
         let fields = IndexedFields(document)
         var values: [String: (any DatabaseValueConvertible)?] = [
@@ -48,12 +56,6 @@ extension AppDatabase {
         let seq: Int64
         let outcome: ApplyOutcome
         if let existing {
-            let storedVersion: Int64 = existing["version"]
-            guard document.version >= storedVersion else { return .stale }
-            if document.version == storedVersion {
-                let storedDocument: String = existing["document"]
-                return try JSONParser.parse(storedDocument) == .object(document.json) ? .unchanged : .equivocation
-            }
             seq = existing["seq"]
             try db.execute(
                 sql: """

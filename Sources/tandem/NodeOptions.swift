@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import TandemAPI
+import TandemStore
 
 /// The options every node command shares: which config, which data folder.
 struct NodeOptions: ParsableArguments {
@@ -37,11 +38,9 @@ struct NodeOptions: ParsableArguments {
     }
 }
 
-/// Opens the node's database (creating it, its key and certificate when missing), without serving.
-func openNode(_ options: NodeOptions) async throws -> NodeRuntime {
-    var configuration = try await options.load()
-    configuration.samplesPath = nil
-    return try NodeRuntime.prepare(configuration)
+/// Opens the node's database (creating the data folder when missing), without serving.
+func openDatabase(_ options: NodeOptions) async throws -> AppDatabase {
+    try NodeRuntime.openDatabase(try await options.load())
 }
 
 /// Prints a line now, even when standard output is a pipe (scripts read these lines as they come).

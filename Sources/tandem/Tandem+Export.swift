@@ -22,7 +22,7 @@ extension Tandem {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let records = try await openNode(options).node.database.allRecords()
+            let records = try await openDatabase(options).allRecords()
             switch format {
             case .jsonl:
                 for record in records { print(record.documentJSON) }
@@ -66,7 +66,7 @@ extension Tandem {
                 documents.append(VerifiedDocument(document: document, signer: verified.signer.description))
             }
             guard !documents.isEmpty else { throw CommandFailure("\(file): no document to import") }
-            let outcomes = try await openNode(options).node.database.apply(documents, receivedFrom: nil)
+            let outcomes = try await openDatabase(options).apply(documents, receivedFrom: nil)
             let count = { (outcome: ApplyOutcome) in outcomes.count { $0 == outcome } }
             say("imported \(documents.count) documents: \(count(.inserted)) new, \(count(.updated)) updated, \(count(.unchanged)) unchanged, \(count(.stale)) older than stored, \(count(.equivocation)) conflicting with a stored version (kept the stored one)")
         }

@@ -33,9 +33,9 @@ extension Tandem.Token {
         }
 
         func run() async throws {
-            let node = try await openNode(options).node
+            let database = try await openDatabase(options)
             let token = TokenSecret.generate()
-            try node.database.createToken(name: name, role: role, hash: TokenSecret.hash(token))
+            try database.createToken(name: name, role: role, hash: TokenSecret.hash(token))
             say(token)
         }
     }
@@ -46,7 +46,7 @@ extension Tandem.Token {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let tokens = try await openNode(options).node.database.tokens()
+            let tokens = try await openDatabase(options).tokens()
             if tokens.isEmpty { say("no tokens; make one with tandem token create --name NAME --role editor") }
             for token in tokens {
                 say("\(token.name)\t\(token.role)\tcreated \(token.createdAt)" + (token.revokedAt.map { "\trevoked \($0)" } ?? "\tactive"))
@@ -63,7 +63,7 @@ extension Tandem.Token {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            try await openNode(options).node.database.revokeToken(name: name)
+            try await openDatabase(options).revokeToken(name: name)
             say("revoked \(name)")
         }
     }
