@@ -14,10 +14,6 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String { message }
 
-    public var isKeyFileError: Bool { code == .keyFile }
-    public var isEncodingError: Bool { code == .encoding }
-    public var isVerificationError: Bool { code == .verification }
-
     static func keyFile(_ message: String) -> CryptoError { CryptoError(code: .keyFile, message: message) }
     static func encoding(_ message: String) -> CryptoError { CryptoError(code: .encoding, message: message) }
     static func verification(_ message: String) -> CryptoError { CryptoError(code: .verification, message: message) }

@@ -135,7 +135,6 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case versionConflict(current: Int64?)
         case notFound
         case tokenExists
-        case readOnly
     }
 
     let code: Code
@@ -145,8 +144,6 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public var conflictingVersion: Int64?? {
         if case .versionConflict(let current) = code { current } else { nil }
     }
-    public var isNotFound: Bool { code == .notFound }
-    public var isTokenExists: Bool { code == .tokenExists }
 
     static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, description: message) }
     static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, description: message) }
