@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -31,9 +32,20 @@ let package = Package(
             dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
-            name: "TandemAPI",
+            name: "TandemFederation",
             dependencies: [
                 "TandemCore", "TandemCrypto", "TandemStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "TandemAPI",
+            dependencies: [
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -46,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemCore", "TandemCrypto", "TandemStore", "TandemAPI",
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
@@ -59,9 +71,14 @@ let package = Package(
         ),
         .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore"]),
         .testTarget(
+            name: "TandemFederationTests",
+            dependencies: ["TandemFederation", "TandemCrypto", "TandemCore"],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(
             name: "TandemAPITests",
             dependencies: [
-                "TandemAPI", "TandemStore", "TandemCrypto", "TandemCore",
+                "TandemAPI", "TandemFederation", "TandemStore", "TandemCrypto", "TandemCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

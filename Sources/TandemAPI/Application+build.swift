@@ -5,6 +5,7 @@ import Logging
 import NIOSSL
 import TandemCore
 import TandemCrypto
+import TandemFederation
 import TandemStore
 
 /// A node ready to serve: its configuration, identity, database and TLS files, prepared on start.
@@ -14,6 +15,8 @@ public struct NodeRuntime: Sendable {
     public let tls: SelfSignedCertificate.Files
     /// How many sample records this start loaded into an empty database.
     public let samplesLoaded: Int
+    /// The cohort this node belongs to (empty when `federation.directory` is not set).
+    public let directory: CohortDirectory
 
     /// Creates the data folder, the node key and a self-signed certificate when missing, opens the
     /// database and loads sample records into it when it is empty.
@@ -21,6 +24,7 @@ public struct NodeRuntime: Sendable {
         let folder = configuration.dataDirectory
         let database = try openDatabase(configuration)
         let key: Ed25519PrivateKey
+        try NodeKeyFile.finishRotation(keyPath: configuration.keyPath, database: database)
         if FileManager.default.fileExists(atPath: configuration.keyPath) {
             key = try KeyFile.read(from: configuration.keyPath)
         } else {
@@ -34,8 +38,37 @@ public struct NodeRuntime: Sendable {
             tls = try SelfSignedCertificate.ensure(in: folder, commonName: "tandem \(configuration.slug)")
         }
         let node = LocalNode(slug: configuration.slug, database: database, key: key)
+        let directory = try loadDirectory(configuration)
         let samplesLoaded = try configuration.samplesPath.map { try node.loadSamples(from: $0) } ?? 0
-        return NodeRuntime(configuration: configuration, node: node, tls: tls, samplesLoaded: samplesLoaded)
+        return NodeRuntime(configuration: configuration, node: node, tls: tls, samplesLoaded: samplesLoaded, directory: directory)
+    }
+
+    /// The cohort directory named by `federation.directory`, or an empty cohort.
+    public static func loadDirectory(_ configuration: NodeConfiguration) throws -> CohortDirectory {
+        guard let path = configuration.directoryPath else { return .alone() }
+        do { return try CohortDirectory.load(path: path) } catch { throw ConfigurationError(key: "federation.directory", error.description) }
+    }
+
+    /// What an operator should know about this node's place in its cohort, one line each.
+    public var federationWarnings: [String] {
+        get throws {
+            guard configuration.directoryPath != nil else { return [] }
+            guard directory.member(node.slug) != nil else {
+                return ["\(node.slug) is not a member of the cohort in \(directory.path): peers will not read its cohort records or accept its requests"]
+            }
+            let keys = KeyRing(directory: directory, statements: try node.database.keyStatements())
+            guard keys.owner(of: node.did) == node.slug, keys.retirement(of: node.did) == nil else {
+                return ["this node's key \(node.did) is not \(node.slug)'s in \(directory.path) (nor linked to it by a rotation): peers will refuse what it signs"]
+            }
+            return []
+        }
+    }
+
+    /// The sync job of this node, with its key, database, cohort and settings.
+    public func syncJob() -> SyncJob {
+        SyncJob(
+            node: node.slug, key: node.key, database: node.database, directory: directory, settings: configuration.sync,
+            folder: configuration.dataDirectory)
     }
 
     /// Creates the data folder (mode 0700) when missing and opens its database, for commands that
@@ -66,10 +99,13 @@ public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> 
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: EditorAuthentication(database: runtime.node.database))
+    router.add(middleware: PeerAuthentication(database: runtime.node.database, directory: runtime.directory))
     for kind in RecordKind.allCases {
         RecordsController(kind: kind, node: runtime.node, maxBodySize: runtime.configuration.maxBodySize)
             .addRoutes(to: router.group(RouterPath("api/v1/\(RecordsController.segment(kind))")))
     }
+    FederationController(node: runtime.node, configuration: runtime.configuration).addRoutes(to: router.group("federation/v1"))
+    NodesController(node: runtime.node, directory: runtime.directory).addRoutes(to: router)
     SystemController(node: runtime.node, metrics: metrics).addRoutes(to: router)
     return router
 }

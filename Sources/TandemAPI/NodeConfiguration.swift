@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import TandemCore
+import TandemFederation
 
 /// Everything a node reads from its config, checked once at start.
 ///
@@ -15,6 +16,11 @@ import TandemCore
 /// - `samples.file` (`samples/paris.jsonl`, relative to the config file): records loaded into an
 ///   empty database; empty for none.
 /// - `log.level` (`info`).
+/// - `node.url` (`https://<http.host>:<http.port>`): the address peers use, as the cohort directory lists it.
+/// - `federation.directory` (empty: no cohort): the cohort directory file, relative to the config file.
+/// - `sync.interval` (`300` seconds; `0` turns the scheduled sync off), `sync.timeout` (`10` seconds
+///   per request), `sync.pageSize` (`200`), `sync.peers` (empty: every other member; or slugs
+///   separated by commas).
 public struct NodeConfiguration: Sendable {
     public var slug: NodeSlug
     public var lab: String
@@ -29,6 +35,9 @@ public struct NodeConfiguration: Sendable {
     public var certificateKeyPath: String?
     public var samplesPath: String?
     public var logLevel: Logger.Level
+    public var publicURL: String?
+    public var directoryPath: String?
+    public var sync: SyncSettings
 
     /// Reads and checks every key; a bad value throws an error that names its key.
     /// `baseDirectory` resolves relative file paths of the config file (`samples.file`).
@@ -77,10 +86,57 @@ public struct NodeConfiguration: Sendable {
             throw ConfigurationError(key: "log.level", "\"\(levelText)\" is not one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = logLevel
+        publicURL = optional("node.url")
+        directoryPath = optional("federation.directory").map(resolve)
+        func seconds(_ key: String, _ defaultValue: String, allowZero: Bool) throws(ConfigurationError) -> Duration {
+            let text = value(key, defaultValue)
+            guard let number = Double(text), number >= 0, number <= 86_400 * 7, allowZero || number > 0 else {
+                throw ConfigurationError(key: key, "\"\(text)\" is not a number of seconds\(allowZero ? " (0 turns it off)" : " above 0")")
+            }
+            return .milliseconds(Int(number * 1000))
+        }
+        let interval = try seconds("sync.interval", "300", allowZero: true)
+        let timeout = try seconds("sync.timeout", "10", allowZero: false)
+        let pageText = value("sync.pageSize", String(FeedPage.defaultLimit))
+        guard let pageSize = Int(pageText), (1...FeedPage.maximumLimit).contains(pageSize) else {
+            throw ConfigurationError(key: "sync.pageSize", "\"\(pageText)\" is not a page size from 1 to \(FeedPage.maximumLimit)")
+        }
+        var peers: [NodeSlug]?
+        if let list = optional("sync.peers") {
+            peers = try list.split(separator: ",").map { item throws(ConfigurationError) in
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let slug = NodeSlug(text) else { throw ConfigurationError(key: "sync.peers", "\"\(text)\" is not a node slug") }
+                return slug
+            }
+        }
+        sync = SyncSettings(interval: interval == .zero ? nil : interval, timeout: timeout, pageSize: pageSize, peers: peers)
     }
 
-    /// The address peers and people use: `https://host:port`.
-    public var baseURL: String { "https://\(host):\(port)" }
+    /// The configuration as a YAML file that reads back to the same values (paths made absolute).
+    public var yaml: String {
+        let quoted = YAMLText.quoted
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        func seconds(_ duration: Duration?) -> String { String(duration.map { $0.components.seconds } ?? 0) }
+        var lines = [
+            "node:", "  slug: \(slug)", "  lab: \(quoted(lab))", "  city: \(quoted(city))", "  country: \(country)",
+            "  key: \(quoted(absolute(keyPath)))",
+        ]
+        if let publicURL { lines.append("  url: \(publicURL)") }
+        lines += ["http:", "  host: \(host)", "  port: \(port)", "  maxBodySize: \(maxBodySize)"]
+        if let certificatePath, let certificateKeyPath {
+            lines += ["tls:", "  certificate: \(quoted(absolute(certificatePath)))", "  key: \(quoted(absolute(certificateKeyPath)))"]
+        }
+        lines += ["data:", "  dir: \(quoted(absolute(dataDirectory)))"]
+        if let samplesPath { lines += ["samples:", "  file: \(quoted(absolute(samplesPath)))"] }
+        if let directoryPath { lines += ["federation:", "  directory: \(quoted(absolute(directoryPath)))"] }
+        lines += ["sync:", "  interval: \(seconds(sync.interval))", "  timeout: \(seconds(sync.timeout))", "  pageSize: \(sync.pageSize)"]
+        if let peers = sync.peers { lines.append("  peers: \(peers.map(\.rawValue).joined(separator: ","))") }
+        lines += ["log:", "  level: \(logLevel.rawValue)"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The address peers and people use: `node.url`, else `https://host:port`.
+    public var baseURL: String { publicURL ?? "https://\(host):\(port)" }
 }
 
 /// A config value that cannot be used, named by its key.

@@ -64,7 +64,7 @@ struct RecordsController {
             guard !value.isEmpty, value.count <= 200 else { throw .badRequest("\(name) must be 1 to 200 characters") }
             return value
         }
-        var query = RecordQuery(kind: kind, includeCohort: context.editor != nil)
+        var query = RecordQuery(kind: kind, includeCohort: context.mayReadCohort)
         if let origin = try text("origin") {
             guard let slug = NodeSlug(origin) else { throw Problem.badRequest("origin must be a node slug such as paris or mexico-city") }
             query.origin = slug
@@ -170,9 +170,9 @@ struct RecordsController {
         return record
     }
 
-    /// Hides cohort records from anonymous callers (as if absent) and answers 410 for deleted ones.
+    /// Hides cohort records from anyone but editors and members (as if absent) and answers 410 for deleted ones.
     private func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
-        guard record.visibility == .public || context.editor != nil else {
+        guard record.visibility == .public || context.mayReadCohort else {
             throw .notFound("no \(kind == .caseStudy ? "case study" : "practice") \(record.origin)/\(record.id)")
         }
         guard !record.isDeleted else { throw Problem(.gone, "\(record.origin)/\(record.id) was deleted at version \(record.version)") }

@@ -29,7 +29,7 @@ extension AppDatabase {
         }
     }
 
-    private static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
+    static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
         let document = verified.document
         let json = try JSONValue.object(document.json).serialized()
         let existing = try Row.fetchOne(

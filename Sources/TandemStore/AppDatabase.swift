@@ -111,6 +111,43 @@ public struct AppDatabase: Sendable {
                 t.column("revokedAt", .text)
             }
         }
+        migrator.registerMigration("v2: peers, quarantine, key statements") { db in
+            // How far this node has read each peer's feed, and how the last runs went.
+            try db.create(table: "peer") { t in
+                t.primaryKey("slug", .text)
+                t.column("epoch", .text)
+                t.column("position", .integer).notNull().defaults(to: 0)
+                t.column("lastAttemptAt", .text)
+                t.column("lastSuccessAt", .text)
+                t.column("lastError", .text)
+                t.column("lastErrorAt", .text)
+                t.column("lag", .integer)
+            }
+            // Documents a peer sent that were not stored, and equivocations (kept-first, flagged).
+            try db.create(table: "quarantine") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("receivedAt", .text).notNull()
+                t.column("peer", .text).notNull()
+                t.column("origin", .text)
+                t.column("recordId", .text)
+                t.column("version", .integer)
+                t.column("reason", .text).notNull()
+                t.column("document", .text).notNull()
+                t.column("digest", .integer).notNull()
+            }
+            try db.create(index: "quarantine_peer", on: "quarantine", columns: ["peer", "seq"])
+            try db.create(index: "quarantine_digest", on: "quarantine", columns: ["digest"])
+            // Key rotation statements accepted for every origin, this node's own included.
+            try db.create(table: "key_statement") { t in
+                t.column("origin", .text).notNull()
+                t.column("newKey", .text).notNull()
+                t.column("previousKey", .text).notNull()
+                t.column("rotated", .text).notNull()
+                t.column("statement", .text).notNull()
+                t.column("receivedFrom", .text)
+                t.primaryKey(["origin", "newKey"])
+            }
+        }
         return migrator
     }
 

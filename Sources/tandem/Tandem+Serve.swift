@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TandemAPI
+import TandemFederation
 
 extension Tandem {
     struct Serve: AsyncParsableCommand {
@@ -14,7 +15,8 @@ extension Tandem {
                 On first start with an empty data folder, serve makes the node's signing key, a \
                 self-signed TLS certificate (unless tls.certificate and tls.key are set) and loads the \
                 sample records named by samples.file. It prints the address, the node's did:key and the \
-                certificate's SHA-256 fingerprint. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+                certificate's SHA-256 fingerprint. With federation.directory set, it also pulls from its \
+                peers every sync.interval (see tandem sync). Stop it with Ctrl-C (SIGINT) or SIGTERM.
                 """
         )
 
@@ -31,6 +33,10 @@ extension Tandem {
             var logger = Logger(label: "tandem")
             logger.logLevel = configuration.logLevel
             let runtime = try NodeRuntime.prepare(configuration)
+            let lock = try FolderLock(
+                folder: configuration.dataDirectory, name: "serve.lock",
+                busy: "another tandem serve is using the data folder \(configuration.dataDirectory)")
+            defer { lock.release() }
             let application = try buildApplication(runtime, logger: logger) { port in
                 say("Tandem node \(configuration.slug) (\(configuration.lab)) listening on https://\(configuration.host):\(port)")
             }
@@ -39,8 +45,19 @@ extension Tandem {
             say("TLS certificate SHA-256 fingerprint: \(try runtime.certificateFingerprint)")
             say("data: \(configuration.dataDirectory)/tandem.sqlite")
             if runtime.samplesLoaded > 0 { say("loaded \(runtime.samplesLoaded) sample records into the empty database") }
+            var services: [any Service] = [application]
+            if configuration.directoryPath != nil {
+                let peers = try runtime.syncJob().peers()
+                if let interval = configuration.sync.interval, !peers.isEmpty {
+                    services.append(SyncService(job: runtime.syncJob(), interval: interval, logger: logger))
+                    say("cohort \(runtime.directory.name): syncing with \(peers.map(\.slug.rawValue).joined(separator: ", ")) every \(interval) (±20%)")
+                } else {
+                    say("cohort \(runtime.directory.name): no scheduled sync (\(peers.isEmpty ? "no peers" : "sync.interval is 0"))")
+                }
+                for warning in try runtime.federationWarnings { say("warning: \(warning)") }
+            }
             let group = ServiceGroup(
-                configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
                 try await group.run()
             } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -8,7 +8,10 @@ struct Tandem: AsyncParsableCommand {
             Records are signed W3C Data Integrity documents (eddsa-jcs-2022: RFC 8785 canonical JSON, \
             SHA-256, Ed25519 through OpenSSL), so anyone can check who wrote them.
             """,
-        subcommands: [Serve.self, Token.self, Export.self, Import.self, Keys.self, Sign.self, Verify.self]
+        subcommands: [
+            Serve.self, Sync.self, Status.self, Quarantine.self, Demo.self, Token.self, Export.self, Import.self, Keys.self, Sign.self,
+            Verify.self,
+        ]
     )
 }
 

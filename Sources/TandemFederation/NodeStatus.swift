@@ -1,0 +1,58 @@
+import TandemCore
+import TandemStore
+
+/// One cohort member as operators see it from this node: who it is, how many of its records this
+/// node holds, and how the last syncs with it went.
+public struct NodeStatus: Sendable {
+    public let member: CohortDirectory.Member
+    public let isSelf: Bool
+    /// Live records of this origin held here.
+    public let records: Int
+    /// Its keys: the directory's, then those its rotation statements added.
+    public let keys: [String]
+    /// Nil for this node itself, and for a member never synced with.
+    public let state: PeerState?
+
+    public static func all(node: NodeSlug, directory: CohortDirectory, database: AppDatabase) throws(StoreError) -> [NodeStatus] {
+        let counts = try database.recordCounts()
+        let states = try database.peerStates()
+        let statements = try database.keyStatements()
+        return directory.members.map { member in
+            NodeStatus(
+                member: member, isSelf: member.slug == node,
+                records: counts.filter { $0.origin == member.slug }.reduce(0) { $0 + $1.count },
+                keys: member.keys.map(\.description) + statements.filter { $0.origin == member.slug }.map(\.newKey),
+                state: states.first { $0.slug == member.slug })
+        }
+    }
+
+    public var json: JSONObject {
+        func text(_ value: CustomStringConvertible?) -> JSONValue { value.map { .string($0.description) } ?? .null }
+        var object: JSONObject = [
+            "slug": .string(member.slug.rawValue), "lab": .string(member.lab), "city": .string(member.city),
+            "country": .string(member.country), "url": .string(member.url), "self": .bool(isSelf),
+            "keys": .array(keys.map(JSONValue.string)), "records": .number(.integer(Int64(records))),
+        ]
+        object["lastAttemptAt"] = text(state?.lastAttemptAt)
+        object["lastSuccessAt"] = text(state?.lastSuccessAt)
+        object["lastError"] = text(state?.lastError)
+        object["lastErrorAt"] = text(state?.lastErrorAt)
+        object["lag"] = state?.lag.map { .number(.integer(Int64($0))) } ?? .null
+        object["quarantined"] = .number(.integer(Int64(state?.quarantined ?? 0)))
+        return object
+    }
+
+    /// One line for `tandem status`.
+    public var line: String {
+        if isSelf { return "\(member.slug) (this node) — \(records) records, \(member.url)" }
+        guard let state else { return "\(member.slug) — never synced, \(records) records held, \(member.url)" }
+        var parts = ["\(records) records held"]
+        parts.append("last success " + (state.lastSuccessAt?.description ?? "never"))
+        if let error = state.lastError, let at = state.lastErrorAt, state.lastSuccessAt.map({ at >= $0 }) ?? true {
+            parts.append("last error \(at): \(error)")
+        }
+        parts.append("lag " + (state.lag.map(String.init) ?? "unknown"))
+        parts.append("\(state.quarantined) quarantined")
+        return "\(member.slug) — " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Logging
+import TandemCore
+import TandemCrypto
+import TandemStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a node syncs: from its config (`sync.*`).
+public struct SyncSettings: Sendable {
+    /// Time between scheduled runs in `serve` (±20% jitter); nil: no scheduled sync.
+    public var interval: Duration?
+    /// Per-request timeout.
+    public var timeout: Duration
+    /// Documents asked for per page.
+    public var pageSize: Int
+    /// The members to pull from; nil: every other member of the directory.
+    public var peers: [NodeSlug]?
+
+    public init(interval: Duration? = .seconds(300), timeout: Duration = .seconds(10), pageSize: Int = FeedPage.defaultLimit, peers: [NodeSlug]? = nil) {
+        self.interval = interval
+        self.timeout = timeout
+        self.pageSize = pageSize
+        self.peers = peers
+    }
+}
+
+/// What one run did with one peer.
+public struct PeerSyncReport: Sendable {
+    public let peer: NodeSlug
+    public var error: String?
+    public var inserted = 0
+    public var updated = 0
+    public var deleted = 0
+    public var unchanged = 0
+    public var stale = 0
+    public var rejected = 0
+    public var conflicts = 0
+    public var own = 0
+    public var pages = 0
+    public var requests = 0
+    public var restarted = false
+    public var lag: Int?
+    public var duration: Duration = .zero
+
+    public var succeeded: Bool { error == nil }
+
+    /// One line for people: the counts, or the error.
+    public var line: String {
+        let seconds = String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        guard error == nil else {
+            return "\(peer): failed after \(seconds) (\(requests) requests): \(error!)" + (inserted + updated > 0 ? "; \(inserted) new and \(updated) updated were stored first" : "")
+        }
+        var text = "\(peer): \(inserted) new, \(updated) updated, \(deleted) deleted, \(rejected) rejected"
+        if unchanged > 0 { text += ", \(unchanged) unchanged" }
+        if stale > 0 { text += ", \(stale) older than stored" }
+        if conflicts > 0 { text += ", \(conflicts) conflicting (kept the first, flagged)" }
+        if own > 0 { text += ", \(own) of our own skipped" }
+        text += " (\(pages) page\(pages == 1 ? "" : "s"), \(requests) requests, \(seconds))"
+        if restarted { text += "; its database is new (new epoch), so it was read again from the start" }
+        return text
+    }
+
+    /// The same, as one JSON object.
+    public var json: String {
+        var object: JSONObject = ["peer": .string(peer.rawValue), "ok": .bool(succeeded)]
+        for (name, value) in [
+            ("new", inserted), ("updated", updated), ("deleted", deleted), ("rejected", rejected), ("unchanged", unchanged),
+            ("stale", stale), ("conflicts", conflicts), ("own", own), ("pages", pages), ("requests", requests),
+        ] { object[name] = .number(.integer(Int64(value))) }
+        object["milliseconds"] = .number(.integer(Int64(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)))
+        object["restarted"] = .bool(restarted)
+        object["lag"] = lag.map { .number(.integer(Int64($0))) } ?? .null
+        object["error"] = error.map(JSONValue.string) ?? .null
+        return (try? JSONValue.object(object).serialized()) ?? "{}"
+    }
+}
+
+/// Pulls once from every peer, in parallel: each peer's failure stays its own.
+public struct SyncJob: Sendable {
+    public let node: NodeSlug
+    public let key: Ed25519PrivateKey
+    public let database: AppDatabase
+    public let directory: CohortDirectory
+    public let settings: SyncSettings
+    /// The data folder, where the cross-process lock file lives.
+    public let folder: String
+
+    public init(node: NodeSlug, key: Ed25519PrivateKey, database: AppDatabase, directory: CohortDirectory, settings: SyncSettings, folder: String) {
+        self.node = node
+        self.key = key
+        self.database = database
+        self.directory = directory
+        self.settings = settings
+        self.folder = folder
+    }
+
+    /// The members this node pulls from (or just `only`).
+    public func peers(only: NodeSlug? = nil) throws(SyncError) -> [CohortDirectory.Member] {
+        let others = directory.members.filter { $0.slug != node }
+        if let only {
+            guard let member = others.first(where: { $0.slug == only }) else {
+                throw SyncError(only == node ? "\(only) is this node" : "\(only) is not a member of the cohort in \(directory.path); members: \(others.map(\.slug.rawValue).joined(separator: ", "))")
+            }
+            return [member]
+        }
+        guard let chosen = settings.peers else { return others }
+        return others.filter { chosen.contains($0.slug) }
+    }
+
+    /// One run: every peer (or `only`), each report handed to `progress` as soon as it is done.
+    public func run(only: NodeSlug? = nil, progress: @Sendable @escaping (PeerSyncReport) -> Void = { _ in }) async throws(SyncError) -> [PeerSyncReport] {
+        let peers = try peers(only: only)
+        let lock = try FolderLock(folder: folder, name: "sync.lock", busy: "another sync is running for the data folder \(folder); try again when it has finished")
+        defer { lock.release() }
+        return await withTaskGroup(of: PeerSyncReport.self) { group in
+            for member in peers {
+                group.addTask {
+                    let report = await sync(with: member)
+                    progress(report)
+                    return report
+                }
+            }
+            var reports: [PeerSyncReport] = []
+            for await report in group { reports.append(report) }
+            return reports.sorted { $0.peer < $1.peer }
+        }
+    }
+
+    func sync(with member: CohortDirectory.Member) async -> PeerSyncReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report = PeerSyncReport(peer: member.slug)
+        do {
+            let client = try await PeerClient.connect(to: member, signer: key, timeout: settings.timeout)
+            do {
+                try await pull(from: client, into: &report)
+                await client.shutdown()
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+            try database.recordSyncResult(peer: member.slug, error: nil)
+        } catch {
+            report.error = "\(error)"
+            try? database.recordSyncResult(peer: member.slug, error: "\(error)")
+        }
+        report.duration = clock.now - start
+        return report
+    }
+
+    private func pull(from client: PeerClient, into report: inout PeerSyncReport) async throws {
+        let member = client.member
+        // The descriptor first: it brings key rotations (the peer's own and those it relays).
+        report.requests += 1
+        let descriptor = try NodeDescriptor.rotations(in: try await client.get("/federation/v1/node", maximumBytes: 1 << 20))
+        guard descriptor.slug == member.slug else {
+            throw PeerError.refused("the node at \(member.url) says it is \(descriptor.slug), not \(member.slug)")
+        }
+        var keys = KeyRing(directory: directory, statements: try database.keyStatements())
+        let (accepted, refused) = keys.accept(descriptor.statements)
+        try database.saveKeyStatements(accepted, receivedFrom: member.slug)
+        if !refused.isEmpty {
+            try database.quarantine(
+                refused.map { Rejection(origin: nil, recordID: nil, version: nil, reason: "key rotation: \($0.description)", document: "") },
+                peer: member.slug)
+            report.rejected += refused.count
+        }
+        let ingest = Ingest(node: node, directory: directory, keys: keys)
+        var checkpoint = try database.checkpoint(peer: member.slug)
+        while true {
+            var path = "/federation/v1/changes?limit=\(settings.pageSize)"
+            if let checkpoint { path += "&since=" + FeedCursor.encode(checkpoint) }
+            report.requests += 1
+            let page = try FeedPage.decode(try await client.get(path, maximumBytes: FeedPage.maximumBytes))
+            guard page.reader == node else {
+                throw PeerError.refused(
+                    "\(member.slug) served its public records only: it does not know this node's key \(DIDKey(key.publicKey)) as \(node)'s (yet); nothing was stored, so cohort records are not skipped")
+            }
+            if let checkpoint, checkpoint.epoch != page.epoch { report.restarted = true }
+            var documents: [VerifiedDocument] = []
+            var rejections: [Rejection] = []
+            for outcome in ingest.check(page.items) {
+                switch outcome {
+                case .accepted(let document): documents.append(document)
+                case .own: report.own += 1
+                case .rejected(let rejection): rejections.append(rejection)
+                }
+            }
+            let outcomes = try database.applyPeerPage(peer: member.slug, documents: documents, rejections: rejections, checkpoint: page.next, lag: page.remaining)
+            for (document, outcome) in zip(documents, outcomes) {
+                switch outcome {
+                case .inserted: report.inserted += 1
+                case .updated: report.updated += 1
+                case .unchanged: report.unchanged += 1
+                case .stale: report.stale += 1
+                case .equivocation: report.conflicts += 1
+                }
+                if document.document.isDeleted, outcome == .inserted || outcome == .updated { report.deleted += 1 }
+            }
+            report.rejected += rejections.count
+            report.pages += 1
+            report.lag = page.remaining
+            checkpoint = page.next
+            guard page.hasMore, !page.items.isEmpty else { break }
+        }
+    }
+}
+
+public struct SyncError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An exclusive `flock` on a file in the data folder: one sync at a time, one server at a time,
+/// across processes. Released by `release()`, or by the system when the process dies.
+public final class FolderLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock `name` in `folder` without waiting; `busy` says what to do when it is held.
+    public init(folder: String, name: String, busy: String) throws(SyncError) {
+        let path = folder + "/" + name
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SyncError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw SyncError(busy)
+        }
+        self.descriptor = descriptor
+    }
+
+    /// Whether someone holds the lock `name` in `folder` now.
+    public static func isHeld(folder: String, name: String) -> Bool {
+        do {
+            try FolderLock(folder: folder, name: name, busy: "").release()
+            return false
+        } catch {
+            return true
+        }
+    }
+
+    public func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TandemAPI
+import TandemCore
+import TandemCrypto
+import TandemFederation
+
+extension Tandem {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the demo cohort: Paris, Mexico City and Rennes, syncing with each other.",
+            discussion: """
+                Starts the three nodes of Config/default.yaml, Config/mexico-city.yaml and \
+                Config/rennes.yaml in one process, each with its own data folder, key, self-signed \
+                certificate and sample records under DIR. It writes DIR/cohort.yaml (the cohort \
+                directory, with each node's did:key and pinned certificate fingerprint) and \
+                DIR/<slug>.yaml (each node's config, for tandem sync, token, status… --config). Rennes \
+                pulls from Paris only, so it learns Mexico City's records through Paris. After one sync \
+                round it prints what to try, then syncs every minute until Ctrl-C stops all three. \
+                Run it again with the same --dir to continue where it stopped.
+                """
+        )
+
+        @Option(help: ArgumentHelp("Where the nodes keep their data (default: a new temporary folder).", valueName: "dir"))
+        var dir: String?
+
+        @Option(help: ArgumentHelp("The folder with the demo cities' configs.", valueName: "dir"))
+        var configs = "Config"
+
+        static let files = ["default.yaml", "mexico-city.yaml", "rennes.yaml"]
+
+        func run() async throws {
+            let folder = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "tandem-demo-" + String(UUID().uuidString.prefix(8)).lowercased())
+                .standardizedFileURL.path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let cohortPath = folder + "/cohort.yaml"
+
+            // Each city's config, with its data under the demo folder; keys and certificates made first.
+            var configurations: [NodeConfiguration] = []
+            var entries: [String] = []
+            for file in Self.files {
+                let path = configs + "/" + file
+                let base = try await NodeOptions.parse(["--config", path]).load()
+                var configuration = try await NodeOptions.parse(["--config", path, "--data-dir", folder + "/" + base.slug.rawValue]).load()
+                configuration.directoryPath = nil
+                let runtime = try NodeRuntime.prepare(configuration)
+                entries.append(CohortDirectory.entry(
+                    slug: configuration.slug, lab: configuration.lab, city: configuration.city, country: configuration.country,
+                    url: configuration.baseURL, fingerprint: try runtime.certificateFingerprint, keys: [runtime.node.did]))
+                configuration.directoryPath = cohortPath
+                configuration.sync.interval = .seconds(60)
+                configurations.append(configuration)
+            }
+            if !FileManager.default.fileExists(atPath: cohortPath) {
+                let header = """
+                    # The demo cohort, written by tandem demo: each member's did:key and the SHA-256 fingerprint
+                    # of its self-signed certificate. A real cohort keeps this file in Federation/ (see its README).
+                    cohort: demo
+                    members:
+
+                    """
+                try (header + entries.joined(separator: "\n") + "\n").write(toFile: cohortPath, atomically: true, encoding: .utf8)
+            }
+            for configuration in configurations {
+                try configuration.yaml.write(toFile: "\(folder)/\(configuration.slug).yaml", atomically: true, encoding: .utf8)
+            }
+
+            // The three nodes in one service group; Ctrl-C stops them all.
+            var services: [any Service] = []
+            var runtimes: [NodeRuntime] = []
+            var locks: [FolderLock] = []
+            defer { locks.forEach { $0.release() } }
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
+            for configuration in configurations {
+                let runtime = try NodeRuntime.prepare(configuration)
+                for warning in try runtime.federationWarnings { say("warning: \(warning)") }
+                locks.append(try FolderLock(folder: configuration.dataDirectory, name: "serve.lock", busy: "another tandem serve is using \(configuration.dataDirectory)"))
+                var logger = Logger(label: "tandem.\(configuration.slug)")
+                logger.logLevel = .warning
+                services.append(try buildApplication(runtime, logger: logger) { port in startedContinuation.yield(port) })
+                services.append(SyncService(job: runtime.syncJob(), interval: .seconds(60), logger: logger, firstRunAfter: .seconds(60)))
+                runtimes.append(runtime)
+            }
+            var logger = Logger(label: "tandem.demo")
+            logger.logLevel = .warning
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    defer { startedContinuation.finish() }
+                    do { try await group.run() } catch {
+                        throw CommandFailure("the demo stopped: \(error) (are ports 8443-8445 free? is tandem serve running?)")
+                    }
+                }
+                var iterator = started.makeAsyncIterator()
+                for _ in runtimes {
+                    guard await iterator.next() != nil else {
+                        try await tasks.next()
+                        return
+                    }
+                }
+                do {
+                    try await firstRound(runtimes, folder: folder)
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    throw error
+                }
+                try await tasks.next()
+            }
+        }
+
+        private func firstRound(_ runtimes: [NodeRuntime], folder: String) async throws {
+                let command = CommandLine.arguments[0]
+                say("demo cohort in \(folder):")
+                for runtime in runtimes {
+                    say("  \(runtime.configuration.slug.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(runtime.configuration.baseURL)  (\(runtime.configuration.lab))")
+                }
+                say("first sync round:")
+                for runtime in runtimes {
+                    for report in try await runtime.syncJob().run() {
+                        say("  \(runtime.configuration.slug) pulled from \(report.line)")
+                    }
+                }
+                let paris = folder + "/paris"
+                say("""
+
+                    try it (the nodes sync every minute; tandem sync pulls at once):
+                      curl --cacert \(folder)/rennes/cert.pem 'https://127.0.0.1:8445/api/v1/cases?origin=mexico-city'
+                      curl --cacert \(paris)/cert.pem https://127.0.0.1:8443/api/v1/nodes
+                      TOKEN=$(\(command) token create --name demo --config \(folder)/mexico-city.yaml)
+                      curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                        -d '{"content": {"title": "Mercado de ideas", "summary": "Una feria de prototipos.", "language": "es", "status": "pilot"}}' \\
+                        https://127.0.0.1:8444/api/v1/cases
+                      \(command) sync --config \(folder)/paris.yaml
+                      \(command) sync --config \(folder)/rennes.yaml
+                      \(command) status --config \(folder)/rennes.yaml
+                    Ctrl-C stops all three nodes.
+                    """)
+        }
+    }
+}
