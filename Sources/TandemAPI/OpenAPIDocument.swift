@@ -12,6 +12,7 @@ enum OpenAPIDocument {
           "tags": [
             {"name": "cases", "description": "Case studies"},
             {"name": "practices", "description": "Practices and methods"},
+            {"name": "federation", "description": "Between cohort nodes: who a node is, and its change feed. Requests signed with RFC 9421 HTTP Message Signatures (Ed25519, the node key; components @method @authority @path @query; keyid is the signer's did:key) by a cohort member also see cohort records."},
             {"name": "system", "description": "Health, metrics and this description"}
           ],
           "paths": {
@@ -69,6 +70,22 @@ enum OpenAPIDocument {
               "delete": {"tags": ["practices"], "operationId": "deletePractice", "summary": "Write a signed tombstone as the next version of a local practice", "security": [{"editorToken": []}],
                 "parameters": [{"$ref": "#/components/parameters/ifMatch"}],
                 "responses": {"200": {"$ref": "#/components/responses/Record"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "410": {"$ref": "#/components/responses/Problem"}}}
+            },
+            "/api/v1/nodes": {
+              "get": {"tags": ["federation"], "operationId": "listNodes", "summary": "Every cohort member: records held here, last sync success and error, lag, quarantined documents",
+                "responses": {"200": {"description": "The cohort as this node sees it", "content": {"application/json": {"schema": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/NodeStatus"}}}}}}}}}
+            },
+            "/federation/v1/node": {
+              "get": {"tags": ["federation"], "operationId": "nodeDescriptor", "summary": "Who this node is: slug, lab, city, address, software version and key history with rotation statements",
+                "responses": {"200": {"description": "The node descriptor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeDescriptor"}}}}, "401": {"$ref": "#/components/responses/Problem"}}}
+            },
+            "/federation/v1/changes": {
+              "get": {"tags": ["federation"], "operationId": "changes", "summary": "Signed documents of every record this node stores, whatever its origin, in local change order",
+                "parameters": [
+                  {"name": "since", "in": "query", "description": "The `next` of the previous page (opaque; carries the database epoch). Absent: from the start. A cursor from an earlier database reads again from the start (`restarted`).", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+                  {"name": "limit", "in": "query", "description": "At most this many documents (and about 4 MiB)", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200}}
+                ],
+                "responses": {"200": {"description": "One page of the feed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}
             },
             "/healthz": {
               "get": {"tags": ["system"], "operationId": "health", "summary": "Whether the node and its database answer",
@@ -187,6 +204,45 @@ enum OpenAPIDocument {
               },
               "Record": {"type": "object", "required": ["document", "provenance"], "properties": {"document": {"$ref": "#/components/schemas/Document"}, "provenance": {"$ref": "#/components/schemas/Provenance"}}},
               "Page": {"type": "object", "required": ["items", "next"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}, "next": {"type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last page"}}},
+              "NodeStatus": {
+                "type": "object", "required": ["slug", "lab", "city", "country", "url", "self", "keys", "records", "lastAttemptAt", "lastSuccessAt", "lastError", "lastErrorAt", "lag", "quarantined"],
+                "properties": {
+                  "slug": {"$ref": "#/components/schemas/Slug"}, "lab": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"},
+                  "url": {"type": "string"}, "self": {"type": "boolean"}, "keys": {"type": "array", "items": {"type": "string"}},
+                  "records": {"type": "integer", "description": "Live records of this origin held here"},
+                  "lastAttemptAt": {"type": ["string", "null"]}, "lastSuccessAt": {"type": ["string", "null"]},
+                  "lastError": {"type": ["string", "null"]}, "lastErrorAt": {"type": ["string", "null"]},
+                  "lag": {"type": ["integer", "null"], "description": "Changes the member still had for this node at the last page read"},
+                  "quarantined": {"type": "integer"}
+                }
+              },
+              "NodeDescriptor": {
+                "type": "object", "required": ["slug", "lab", "city", "country", "url", "software", "keys", "cohortRotations"],
+                "properties": {
+                  "slug": {"$ref": "#/components/schemas/Slug"}, "lab": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "url": {"type": "string"},
+                  "software": {"type": "object", "required": ["name", "version"], "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+                  "keys": {"type": "object", "required": ["current", "earlier", "rotations"], "properties": {
+                    "current": {"type": "string", "description": "did:key of the key that signs now"},
+                    "earlier": {"type": "array", "items": {"type": "object", "required": ["key", "retired"], "properties": {"key": {"type": "string"}, "retired": {"type": "string"}}}},
+                    "rotations": {"type": "array", "items": {"$ref": "#/components/schemas/KeyRotation"}}}},
+                  "cohortRotations": {"type": "array", "description": "Rotation statements of other members this node relays", "items": {"$ref": "#/components/schemas/KeyRotation"}}
+                }
+              },
+              "KeyRotation": {
+                "type": "object", "description": "Signed (eddsa-jcs-2022) by previousKey", "required": ["type", "node", "previousKey", "newKey", "rotated", "proof"],
+                "properties": {"type": {"const": "KeyRotation"}, "node": {"$ref": "#/components/schemas/Slug"}, "previousKey": {"type": "string"}, "newKey": {"type": "string"}, "rotated": {"type": "string"}, "proof": {"$ref": "#/components/schemas/Proof"}}
+              },
+              "ChangePage": {
+                "type": "object", "required": ["epoch", "reader", "restarted", "items", "next", "hasMore", "remaining"],
+                "properties": {
+                  "epoch": {"type": "string", "format": "uuid", "description": "The serving database's epoch"},
+                  "reader": {"oneOf": [{"$ref": "#/components/schemas/Slug"}, {"type": "null"}], "description": "The member whose signed request this page answers (cohort records included); null: public records only"},
+                  "restarted": {"type": "boolean", "description": "The given cursor came from an earlier database; this page starts again from the beginning"},
+                  "items": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
+                  "next": {"type": "string", "description": "Pass as since for the next page (also when hasMore is false, to ask later for what is new)"},
+                  "hasMore": {"type": "boolean"}, "remaining": {"type": "integer", "minimum": 0}
+                }
+              },
               "Problem": {
                 "type": "object", "required": ["type", "title", "status", "detail"],
                 "properties": {

@@ -116,7 +116,7 @@ public final class PeerClient: Sendable {
         do {
             let response = try await client.execute(request, timeout: timeout)
             if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBytes {
-                throw PeerError.malformed("the response is \(length) bytes; at most \(maximumBytes) are accepted")
+                throw PeerError.malformed("the response is larger than \(maximumBytes) bytes (\(length))")
             }
             let body: ByteBuffer
             do { body = try await response.body.collect(upTo: maximumBytes) } catch is NIOTooManyBytesError {

@@ -21,15 +21,19 @@ import Testing
             let url = try #require(Bundle.module.url(forResource: "rfc9421-b26", withExtension: "json", subdirectory: "Vectors"))
             let json = try #require(try JSONParser.parse(Array(try Data(contentsOf: url))).objectValue)
             let request = try #require(json["request"]?.objectValue)
-            let target = try #require(URL(string: try #require(request["targetURI"]?.stringValue)))
-            let headers = try #require(request["headers"]?.objectValue).map { (name: $0.key, value: $0.value.stringValue ?? "") }
+            let targetURI = try #require(request["targetURI"]?.stringValue)
+            let target = try #require(URL(string: targetURI))
+            let headerObject = try #require(request["headers"]?.objectValue)
+            let headers = headerObject.members.map { (name: $0.0, value: $0.1.stringValue ?? "") }
             let input = try #require(json["signatureInput"]?.stringValue)
+            let method = try #require(request["method"]?.stringValue)
+            let host = try #require(target.host)
             let (_, parameters) = try #require(MessageSignature.firstMember(of: input))
             let parsed = try #require(MessageSignature.parseParameters(parameters))
             var x = try #require(json["publicKeyJWK"]?.objectValue?["x"]?.stringValue).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             x += String(repeating: "=", count: (4 - x.count % 4) % 4)
             return Vector(
-                request: .init(method: try #require(request["method"]?.stringValue), authority: try #require(target.host), path: target.path, query: target.query, headers: headers),
+                request: .init(method: method, authority: host, path: target.path, query: target.query, headers: headers),
                 components: parsed.components, parameters: parameters, base: try #require(json["signatureBase"]?.stringValue),
                 signatureInput: input, signature: try #require(json["signature"]?.stringValue),
                 key: try Ed25519PrivateKey(pemRepresentation: try #require(json["privateKeyPEM"]?.stringValue)),
