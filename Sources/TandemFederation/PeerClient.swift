@@ -146,14 +146,20 @@ public final class PeerClient: Sendable {
         if let error = error as? NIOSSLError { return .tls("\(url): \(error)") }
         if let error = error as? BoringSSLError { return .tls("\(url): the certificate does not match this member's trust entry (\(error))") }
         if let error = error as? NIOConnectionError {
-            return .unreachable("cannot connect to \(url)" + (error.connectionErrors.first.map { ": \($0.error)" } ?? ""))
+            return .unreachable("cannot connect to \(url)" + (error.connectionErrors.first.map { ": \(reason($0.error))" } ?? ""))
         }
-        if error is ChannelError || error is IOError { return .unreachable("\(url): \(error)") }
+        if error is ChannelError || error is IOError { return .unreachable("\(url): \(reason(error))") }
         if "\(error)".contains("HTTPParserError") || "\(error)".contains("invalidEOF") {
             return .malformed("\(url) sent a truncated or invalid HTTP response")
         }
         return .unreachable("\(url): \(error)")
     }
+}
+
+/// A system error in words ("Connection refused"), anything else as it describes itself.
+private func reason(_ error: any Error) -> String {
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+    return "\(error)"
 }
 
 /// Fetches a peer's certificate in a TLS handshake and accepts it only when its SHA-256

@@ -79,8 +79,9 @@ extension Tandem.Keys {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let runtime = try NodeRuntime.prepare(try await options.load())
-            let configuration = runtime.configuration
+            var configuration = try await options.load()
+            configuration.directoryPath = nil  // a node not in the cohort yet may have no directory file at all
+            let runtime = try NodeRuntime.prepare(configuration)
             let fingerprint = configuration.certificatePath == nil ? try runtime.certificateFingerprint : nil
             print(CohortDirectory.entry(
                 slug: configuration.slug, lab: configuration.lab, city: configuration.city, country: configuration.country,
