@@ -29,6 +29,13 @@ extension Tandem {
         @Option(help: ArgumentHelp("The folder with the demo cities' configs.", valueName: "dir"))
         var configs = "Config"
 
+        @Option(name: .customLong("base-port"), help: ArgumentHelp("Listen on this port and the next two instead of the configs' ports (8443-8445).", valueName: "port"))
+        var basePort: Int?
+
+        func validate() throws {
+            if let basePort, !(1...65533).contains(basePort) { throw ValidationError("--base-port must be from 1 to 65533") }
+        }
+
         static let files = ["default.yaml", "mexico-city.yaml", "rennes.yaml"]
 
         func run() async throws {
@@ -40,10 +47,11 @@ extension Tandem {
             // Each city's config, with its data under the demo folder; keys and certificates made first.
             var configurations: [NodeConfiguration] = []
             var entries: [String] = []
-            for file in Self.files {
+            for (index, file) in Self.files.enumerated() {
                 let path = configs + "/" + file
                 let base = try await NodeOptions.parse(["--config", path]).load()
-                var configuration = try await NodeOptions.parse(["--config", path, "--data-dir", folder + "/" + base.slug.rawValue]).load()
+                var configuration = try await NodeOptions.parse(["--config", path, "--data-dir", folder + "/" + base.slug.rawValue])
+                    .load(overrides: ["http.port": basePort.map { String($0 + index) }])
                 configuration.directoryPath = nil
                 let runtime = try NodeRuntime.prepare(configuration)
                 entries.append(CohortDirectory.entry(
@@ -53,16 +61,15 @@ extension Tandem {
                 configuration.sync.interval = .seconds(60)
                 configurations.append(configuration)
             }
-            if !FileManager.default.fileExists(atPath: cohortPath) {
-                let header = """
-                    # The demo cohort, written by tandem demo: each member's did:key and the SHA-256 fingerprint
-                    # of its self-signed certificate. A real cohort keeps this file in Federation/ (see its README).
-                    cohort: demo
-                    members:
+            // Written on every start: the keys and certificates stay, the ports may change.
+            let header = """
+                # The demo cohort, written by tandem demo: each member's did:key and the SHA-256 fingerprint
+                # of its self-signed certificate. A real cohort keeps this file in Federation/ (see its README).
+                cohort: demo
+                members:
 
-                    """
-                try (header + entries.joined(separator: "\n") + "\n").write(toFile: cohortPath, atomically: true, encoding: .utf8)
-            }
+                """
+            try (header + entries.joined(separator: "\n") + "\n").write(toFile: cohortPath, atomically: true, encoding: .utf8)
             for configuration in configurations {
                 try configuration.yaml.write(toFile: "\(folder)/\(configuration.slug).yaml", atomically: true, encoding: .utf8)
             }
@@ -90,7 +97,7 @@ extension Tandem {
                 tasks.addTask {
                     defer { startedContinuation.finish() }
                     do { try await group.run() } catch {
-                        throw CommandFailure("the demo stopped: \(error) (are ports 8443-8445 free? is tandem serve running?)")
+                        throw CommandFailure("the demo stopped: \(error) (are its ports free? is tandem serve running? --base-port picks others)")
                     }
                 }
                 var iterator = started.makeAsyncIterator()
@@ -111,32 +118,32 @@ extension Tandem {
         }
 
         private func firstRound(_ runtimes: [NodeRuntime], folder: String) async throws {
-                let command = CommandLine.arguments[0]
-                say("demo cohort in \(folder):")
-                for runtime in runtimes {
-                    say("  \(runtime.configuration.slug.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(runtime.configuration.baseURL)  (\(runtime.configuration.lab))")
+            let command = CommandLine.arguments[0]
+            say("demo cohort in \(folder):")
+            for runtime in runtimes {
+                say("  \(runtime.configuration.slug.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(runtime.configuration.baseURL)  (\(runtime.configuration.lab))")
+            }
+            say("first sync round:")
+            for runtime in runtimes {
+                for report in try await runtime.syncJob().run() {
+                    say("  \(runtime.configuration.slug) pulled from \(report.line)")
                 }
-                say("first sync round:")
-                for runtime in runtimes {
-                    for report in try await runtime.syncJob().run() {
-                        say("  \(runtime.configuration.slug) pulled from \(report.line)")
-                    }
-                }
-                let paris = folder + "/paris"
-                say("""
+            }
+            func url(_ slug: String) -> String { runtimes.first { $0.configuration.slug.rawValue == slug }?.configuration.baseURL ?? "" }
+            say("""
 
-                    try it (the nodes sync every minute; tandem sync pulls at once):
-                      curl --cacert \(folder)/rennes/cert.pem 'https://127.0.0.1:8445/api/v1/cases?origin=mexico-city'
-                      curl --cacert \(paris)/cert.pem https://127.0.0.1:8443/api/v1/nodes
-                      TOKEN=$(\(command) token create --name demo --config \(folder)/mexico-city.yaml)
-                      curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                        -d '{"content": {"title": "Mercado de ideas", "summary": "Una feria de prototipos.", "language": "es", "status": "pilot"}}' \\
-                        https://127.0.0.1:8444/api/v1/cases
-                      \(command) sync --config \(folder)/paris.yaml
-                      \(command) sync --config \(folder)/rennes.yaml
-                      \(command) status --config \(folder)/rennes.yaml
-                    Ctrl-C stops all three nodes.
-                    """)
+                try it (the nodes sync every minute; tandem sync pulls at once):
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?origin=mexico-city'
+                  curl --cacert \(folder)/paris/cert.pem \(url("paris"))/api/v1/nodes
+                  TOKEN=$(\(command) token create --name demo --config \(folder)/mexico-city.yaml)
+                  curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                    -d '{"content": {"title": "Mercado de ideas", "summary": "Una feria de prototipos.", "language": "es", "status": "pilot"}}' \\
+                    \(url("mexico-city"))/api/v1/cases
+                  \(command) sync --config \(folder)/paris.yaml
+                  \(command) sync --config \(folder)/rennes.yaml
+                  \(command) status --config \(folder)/rennes.yaml
+                Ctrl-C stops all three nodes.
+                """)
         }
     }
 }

@@ -312,6 +312,28 @@ struct FederationTests {
         }
     }
 
+    @Test("serve's scheduled sync pulls on its own and stops cleanly; one sync at a time per data folder")
+    func scheduledSyncAndLock() async throws {
+        try await withCohort([.init(slug: "paris", samples: "samples/paris.jsonl"), .init(slug: "mexico-city")]) { cohort in
+            let mexico = cohort["mexico-city"]
+            // A second process's sync holds the folder's lock: this one refuses to start.
+            let held = try FolderLock(folder: mexico.folder, name: "sync.lock", busy: "held")
+            await #expect(throws: SyncError.self) { try await mexico.sync() }
+            held.release()
+
+            try await mexico.stop()
+            try await mexico.start(scheduledSync: .seconds(1))
+            var records = 0
+            for _ in 0..<100 where records < 11 {
+                records = try mexico.database.allRecords().count
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(records == 11)
+            #expect(try mexico.database.peerStates().first?.lastSuccessAt != nil)
+            try await mexico.stop()  // returns: the sync service ends with the server
+        }
+    }
+
     // MARK: - Helpers
 
     static func client(trusting node: CohortNode) throws -> HTTPClient {

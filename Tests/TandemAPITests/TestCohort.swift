@@ -63,13 +63,16 @@ final class CohortNode: @unchecked Sendable {
     var key: Ed25519PrivateKey { get throws { try KeyFile.read(from: configuration.keyPath) } }
     var url: String { "https://127.0.0.1:\(port)" }
 
-    func start() async throws {
+    /// Starts serving; with `scheduledSync`, also the sync service `serve` runs (first run at once).
+    func start(scheduledSync: Duration? = nil) async throws {
         runtime = try NodeRuntime.prepare(configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "cohort-\(slug)")
         logger.logLevel = .critical
         let application = try buildApplication(runtime, logger: logger) { continuation.yield($0) }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        var services: [any Service] = [application]
+        if let scheduledSync { services.append(SyncService(job: runtime.syncJob(), interval: scheduledSync, logger: logger, firstRunAfter: .zero)) }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         server = Task { try await group.run() }
         self.group = group
         var iterator = ports.makeAsyncIterator()

@@ -218,3 +218,39 @@ struct FederationCommandTests {
         #expect(status.lines.contains { $0.contains(#""slug":"paris""#) && $0.contains(#""lag":0"#) })
     }
 }
+
+@Suite("tandem demo")
+struct DemoCommandTests {
+    @Test("demo starts three cities, syncs them once, prints what to try, and Ctrl-C stops all three")
+    func demo() throws {
+        let folder = try temporaryFolder()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let base = 20000 + Int.random(in: 0..<30000)
+        let process = Process()
+        process.executableURL = try TandemProcess.executable
+        process.arguments = ["demo", "--dir", folder, "--configs", root + "/Config", "--base-port", String(base)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var seen = ""
+        while !seen.contains("Ctrl-C stops all three nodes.") {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        // What the demo says it did, it did: the records are there over HTTPS, checked with the printed certificate.
+        let relayed = try curl(["--cacert", folder + "/rennes/cert.pem", "https://127.0.0.1:\(base + 2)/api/v1/cases?origin=mexico-city"])
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+
+        #expect(seen.contains("  paris pulled from mexico-city: 3 new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
+        #expect(seen.contains("  rennes pulled from paris: 14 new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
+        #expect(seen.contains("curl --cacert \(folder)/rennes/cert.pem 'https://127.0.0.1:\(base + 2)/api/v1/cases?origin=mexico-city'"))
+        #expect(relayed?.contains(#""receivedFrom":"paris""#) == true, "\(relayed ?? "no answer")")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/cohort.yaml"))
+        let status = try TandemProcess.run(["status", "--config", folder + "/rennes.yaml"])
+        #expect(status.lines.contains { $0.hasPrefix("  paris — 11 records held, last success ") }, "\(status.stdout)")
+    }
+}
