@@ -129,6 +129,9 @@ public struct SyncJob: Sendable {
         }
     }
 
+    /// A bound on one run with one peer (a million documents at the default page size).
+    static let maximumPagesPerRun = 5000
+
     func sync(with member: CohortDirectory.Member) async -> PeerSyncReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -180,6 +183,13 @@ public struct SyncJob: Sendable {
                     "\(member.slug) served its public records only: it does not know this node's key \(DIDKey(key.publicKey)) as \(node)'s (yet); nothing was stored, so cohort records are not skipped")
             }
             if let checkpoint, checkpoint.epoch != page.epoch { report.restarted = true }
+            // A feed that does not move forward, or never ends, is a broken or lying peer: stop here.
+            if page.hasMore, let checkpoint, checkpoint.epoch == page.epoch, page.next.position <= checkpoint.position {
+                throw PeerError.malformed("the feed says it has more but its cursor did not move forward")
+            }
+            if report.pages >= Self.maximumPagesPerRun {
+                throw PeerError.malformed("more than \(Self.maximumPagesPerRun) pages in one run; the rest waits for the next run")
+            }
             var documents: [VerifiedDocument] = []
             var rejections: [Rejection] = []
             for outcome in ingest.check(page.items) {

@@ -211,13 +211,14 @@ struct FederationTests {
         }
     }
 
-    @Test("a malformed, oversized, truncated, slow, down or wrongly certified peer fails alone; the others sync")
+    @Test("a malformed, oversized, truncated, endless, slow, down or wrongly certified peer fails alone; the others sync")
     func faultyPeersFailAlone() async throws {
         let malformed = try FakePeer(slug: "lille")
         let oversized = try FakePeer(slug: "lyon")
         let truncated = try FakePeer(slug: "nantes")
         let slow = try FakePeer(slug: "grenoble")
         let impostor = try FakePeer(slug: "bordeaux")
+        let endless = try FakePeer(slug: "nice")
         let downPort = try freePort()
         let down = CohortDirectory.entry(
             slug: NodeSlug("marseille")!, lab: "Lab", city: "Marseille", country: "FR", url: "https://127.0.0.1:\(downPort)",
@@ -225,7 +226,7 @@ struct FederationTests {
         let wrongFingerprint = try malformed.fingerprint
         try await withCohort(
             [.init(slug: "paris", samples: "samples/paris.jsonl"), .init(slug: "mexico-city", timeout: 1)],
-            fakes: [malformed, oversized, truncated, slow, impostor], extraMembers: [down],
+            fakes: [malformed, oversized, truncated, slow, impostor, endless], extraMembers: [down],
             entry: { slug, text in
                 // Bordeaux's entry pins another certificate than the one it presents.
                 slug == "bordeaux" ? text.replacingOccurrences(of: try! impostor.fingerprint, with: wrongFingerprint) : text
@@ -237,6 +238,7 @@ struct FederationTests {
             oversized.serve([.json(#"{"items": [""# + String(repeating: "x", count: FeedPage.maximumBytes) + #""]}"#)])
             truncated.serve([.truncated(try JSONValue.object(["items": .array([.object(valid)])]).serialized() + String(repeating: " ", count: 100_000))])
             slow.serve([.slow(.seconds(3), "{}")])
+            endless.serve([try endless.page([try signedCase(origin: "nice", title: "Toujours la même page", key: endless.key)], position: 1, hasMore: true)])
 
             let reports = try await mexico.sync()
             #expect(try mexico.report(from: "paris", reports).inserted == 11)
@@ -247,7 +249,9 @@ struct FederationTests {
             #expect(try failure("grenoble").hasPrefix("timed out"))
             #expect(try failure("marseille").hasPrefix("unreachable"))
             #expect(try failure("bordeaux").contains("not the pinned"))
-            #expect(try mexico.database.allRecords().allSatisfy { $0.origin.rawValue == "paris" })
+            #expect(try failure("nice").contains("cursor did not move forward"))
+            // Only Paris' records, and the one record of Nice's page, which is valid (its first copy was stored).
+            #expect(try mexico.database.allRecords().map(\.origin.rawValue).sorted() == ["nice"] + Array(repeating: "paris", count: 11))
             let states = Dictionary(uniqueKeysWithValues: try mexico.database.peerStates().map { ($0.slug.rawValue, $0) })
             #expect(states["paris"]?.lastSuccessAt != nil && states["paris"]?.lastError == nil)
             for slug in ["lille", "lyon", "nantes", "grenoble", "marseille", "bordeaux"] {
