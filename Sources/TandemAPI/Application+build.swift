@@ -105,7 +105,7 @@ public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> 
             .addRoutes(to: router.group(RouterPath("api/v1/\(RecordsController.segment(kind))")))
     }
     FederationController(node: runtime.node, configuration: runtime.configuration).addRoutes(to: router.group("federation/v1"))
-    NodesController(node: runtime.node, directory: runtime.directory).addRoutes(to: router)
+    NodesController(node: runtime.node, directory: runtime.directory, peers: runtime.configuration.sync.peers).addRoutes(to: router)
     SystemController(node: runtime.node, metrics: metrics).addRoutes(to: router)
     return router
 }

@@ -54,10 +54,12 @@ struct FederationController {
 struct NodesController {
     let node: LocalNode
     let directory: CohortDirectory
+    let peers: [NodeSlug]?
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         router.get("api/v1/nodes") { _, _ in
-            Response.json(try JSONValue.object(["items": .array(try NodeStatus.all(node: node.slug, directory: directory, database: node.database).map { .object($0.json) })]).serialized())
+            let statuses = try NodeStatus.all(node: node.slug, directory: directory, peers: peers, database: node.database)
+            return Response.json(try JSONValue.object(["items": .array(statuses.map { .object($0.json) })]).serialized())
         }
     }
 }

@@ -205,10 +205,10 @@ enum OpenAPIDocument {
               "Record": {"type": "object", "required": ["document", "provenance"], "properties": {"document": {"$ref": "#/components/schemas/Document"}, "provenance": {"$ref": "#/components/schemas/Provenance"}}},
               "Page": {"type": "object", "required": ["items", "next"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}, "next": {"type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last page"}}},
               "NodeStatus": {
-                "type": "object", "required": ["slug", "lab", "city", "country", "url", "self", "keys", "records", "lastAttemptAt", "lastSuccessAt", "lastError", "lastErrorAt", "lag", "quarantined"],
+                "type": "object", "required": ["slug", "lab", "city", "country", "url", "self", "peer", "keys", "records", "lastAttemptAt", "lastSuccessAt", "lastError", "lastErrorAt", "lag", "quarantined"],
                 "properties": {
                   "slug": {"$ref": "#/components/schemas/Slug"}, "lab": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"},
-                  "url": {"type": "string"}, "self": {"type": "boolean"}, "keys": {"type": "array", "items": {"type": "string"}},
+                  "url": {"type": "string"}, "self": {"type": "boolean"}, "peer": {"type": "boolean", "description": "Whether this node pulls from it (sync.peers)"}, "keys": {"type": "array", "items": {"type": "string"}},
                   "records": {"type": "integer", "description": "Live records of this origin held here"},
                   "lastAttemptAt": {"type": ["string", "null"]}, "lastSuccessAt": {"type": ["string", "null"]},
                   "lastError": {"type": ["string", "null"]}, "lastErrorAt": {"type": ["string", "null"]},

@@ -6,6 +6,8 @@ import TandemStore
 public struct NodeStatus: Sendable {
     public let member: CohortDirectory.Member
     public let isSelf: Bool
+    /// Whether this node pulls from it (`sync.peers`); others' records come relayed.
+    public let isPeer: Bool
     /// Live records of this origin held here.
     public let records: Int
     /// Its keys: the directory's, then those its rotation statements added.
@@ -13,13 +15,13 @@ public struct NodeStatus: Sendable {
     /// Nil for this node itself, and for a member never synced with.
     public let state: PeerState?
 
-    public static func all(node: NodeSlug, directory: CohortDirectory, database: AppDatabase) throws(StoreError) -> [NodeStatus] {
+    public static func all(node: NodeSlug, directory: CohortDirectory, peers: [NodeSlug]?, database: AppDatabase) throws(StoreError) -> [NodeStatus] {
         let counts = try database.recordCounts()
         let states = try database.peerStates()
         let statements = try database.keyStatements()
         return directory.members.map { member in
             NodeStatus(
-                member: member, isSelf: member.slug == node,
+                member: member, isSelf: member.slug == node, isPeer: member.slug != node && (peers?.contains(member.slug) ?? true),
                 records: counts.filter { $0.origin == member.slug }.reduce(0) { $0 + $1.count },
                 keys: member.keys.map(\.description) + statements.filter { $0.origin == member.slug }.map(\.newKey),
                 state: states.first { $0.slug == member.slug })
@@ -30,7 +32,7 @@ public struct NodeStatus: Sendable {
         func text(_ value: CustomStringConvertible?) -> JSONValue { value.map { .string($0.description) } ?? .null }
         var object: JSONObject = [
             "slug": .string(member.slug.rawValue), "lab": .string(member.lab), "city": .string(member.city),
-            "country": .string(member.country), "url": .string(member.url), "self": .bool(isSelf),
+            "country": .string(member.country), "url": .string(member.url), "self": .bool(isSelf), "peer": .bool(isPeer),
             "keys": .array(keys.map(JSONValue.string)), "records": .number(.integer(Int64(records))),
         ]
         object["lastAttemptAt"] = text(state?.lastAttemptAt)
@@ -45,7 +47,9 @@ public struct NodeStatus: Sendable {
     /// One line for `tandem status`.
     public var line: String {
         if isSelf { return "\(member.slug) (this node) — \(records) records, \(member.url)" }
-        guard let state else { return "\(member.slug) — never synced, \(records) records held, \(member.url)" }
+        guard let state else {
+            return "\(member.slug) — \(isPeer ? "never synced" : "not pulled from (its records come relayed)"), \(records) records held, \(member.url)"
+        }
         var parts = ["\(records) records held"]
         parts.append("last success " + (state.lastSuccessAt?.description ?? "never"))
         if let error = state.lastError, let at = state.lastErrorAt, state.lastSuccessAt.map({ at >= $0 }) ?? true {

@@ -80,7 +80,7 @@ extension Tandem {
                 return
             }
             if !json { say("cohort \(directory.name) (\(directory.path)), seen from \(configuration.slug):") }
-            for status in try NodeStatus.all(node: configuration.slug, directory: directory, database: database) {
+            for status in try NodeStatus.all(node: configuration.slug, directory: directory, peers: configuration.sync.peers, database: database) {
                 say(json ? try JSONValue.object(status.json).serialized() : "  " + status.line)
             }
         }
