@@ -5,7 +5,8 @@ let package = Package(
     name: "Tandem",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tandem", targets: ["tandem"])
+        .executable(name: "tandem", targets: ["tandem"]),
+        .executable(name: "tandem-bench", targets: ["tandem-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -61,6 +62,19 @@ let package = Package(
                 "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
+        .executableTarget(
+            name: "tandem-bench",
+            dependencies: [
+                "COpenSSL", "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], resources: [.copy("Vectors")]),

@@ -9,6 +9,12 @@ public struct ChangePage: Sendable {
     public let last: Int64?
     /// How many changes visible to the same reader come after this page.
     public let remaining: Int
+
+    public init(documents: [String], last: Int64?, remaining: Int) {
+        self.documents = documents
+        self.last = last
+        self.remaining = remaining
+    }
 }
 
 /// How far this node has read a peer's feed: the peer database's epoch and a change position in it.

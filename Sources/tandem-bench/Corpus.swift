@@ -1,0 +1,90 @@
+import Foundation
+import TandemCore
+import TandemCrypto
+
+/// Realistic signed case studies: French, Spanish and English texts of about 1.5 KB, the
+/// vocabulary the samples use, signed by one origin's key (on every core).
+enum Corpus {
+    static let cities = [("Paris", "FR"), ("Ciudad de México", "MX"), ("Rennes", "FR"), ("Nantes", "FR"), ("Lyon", "FR")]
+    static let methods = ["immersion", "observation", "interviews", "prototyping", "co-design", "user-testing", "hackathon"]
+    static let areas = ["participation", "climate-adaptation", "digital-inclusion", "open-data", "public-procurement", "mobility"]
+    static let words: [String: [String]] = [
+        "fr": ["atelier", "habitants", "résilience", "chaleur", "quartier", "médiation", "numérique", "bibliothèque", "agents",
+               "service", "usagers", "prototype", "participation", "carte", "citoyenne", "données", "marchés", "école"],
+        "es": ["taller", "vecinos", "participación", "ciudad", "laboratorio", "movilidad", "datos", "abiertos", "servicio",
+               "prototipo", "diseño", "colonia", "mercado", "escuela", "transporte", "ciudadana"],
+        "en": ["workshop", "residents", "heatwave", "resilience", "library", "digital", "inclusion", "service", "prototype",
+               "participation", "open", "data", "procurement", "neighbourhood", "testing", "school"],
+    ]
+
+    static func sentence(_ language: String, _ seed: Int, words count: Int) -> String {
+        let list = words[language]!
+        var generator = SplitMix(seed: UInt64(seed))
+        return (0..<count).map { _ in list[Int(generator.next() % UInt64(list.count))] }.joined(separator: " ")
+    }
+
+    /// The content of document `index`.
+    static func content(_ index: Int) -> JSONObject {
+        let language = ["fr", "es", "en"][index % 3]
+        let (city, country) = cities[index % cities.count]
+        return [
+            "title": .string("\(sentence(language, index, words: 5).capitalized) \(index)"),
+            "summary": .string(sentence(language, index &+ 1, words: 30)),
+            "language": .string(language), "city": .string(city), "country": .string(country),
+            "lab": .string("Laboratoire \(city)"), "status": .string(CaseStatus.allCases[index % CaseStatus.allCases.count].rawValue),
+            "methods": .array([.string(methods[index % methods.count]), .string(methods[(index / 7) % methods.count])].uniqued()),
+            "policyAreas": .array([.string(areas[index % areas.count])]),
+            "problem": .string(sentence(language, index &+ 2, words: 60)),
+            "approach": .string(sentence(language, index &+ 3, words: 60)),
+            "results": .string(sentence(language, index &+ 4, words: 40)),
+            "participants": .number(.integer(Int64(10 + index % 300))),
+        ]
+    }
+
+    /// `count` signed documents (JSON text), version 1, from `origin`, ids derived from `offset + index`.
+    static func make(count: Int, offset: Int = 0, origin: NodeSlug, key: Ed25519PrivateKey) -> [String] {
+        let slots = Slots(count: count)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: cores) { chunk in
+            for index in stride(from: chunk, to: count, by: cores) {
+                let number = offset + index
+                let id = RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
+                let document = try! Document.unsigned(
+                    kind: .caseStudy, id: id, origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
+                    visibility: index % 10 == 0 ? .cohort : .public, content: .caseStudy(try! CaseStudy(json: content(number))))
+                let signed = try! EddsaJcs2022.sign(document.json, with: key, created: Timestamp("2026-11-01T10:00:00Z")!)
+                slots.set(index, try! JSONValue.object(signed).serialized())
+            }
+        }
+        return slots.values
+    }
+
+    final class Slots: @unchecked Sendable {
+        private let buffer: UnsafeMutableBufferPointer<String>
+        init(count: Int) { buffer = .allocate(capacity: count); buffer.initialize(repeating: "") }
+        deinit { buffer.deinitialize(); buffer.deallocate() }
+        func set(_ index: Int, _ value: String) { buffer[index] = value }
+        var values: [String] { Array(buffer) }
+    }
+}
+
+extension Array where Element == JSONValue {
+    func uniqued() -> [JSONValue] {
+        var seen: [JSONValue] = []
+        for value in self where !seen.contains(value) { seen.append(value) }
+        return seen
+    }
+}
+
+/// A small deterministic generator, so every run measures the same documents.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state = state &+ 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
