@@ -59,7 +59,7 @@ public struct Ingest: Sendable {
         }
         // 3. A valid proof.
         do { try EddsaJcs2022.verify(object) } catch { return reject("proof: \(error.message)") }
-        return .accepted(VerifiedDocument(document: document, signer: key.description))
+        return .accepted(VerifiedDocument(document: document, signer: key.description, text: text))
     }
 }
 

@@ -29,57 +29,57 @@ extension AppDatabase {
         }
     }
 
+    /// The record's columns a document sets, in a fixed order so that statements are compiled once per connection.
+    private static let columns = [
+        "kind", "version", "visibility", "deleted", "updated", "title", "summary", "body", "language", "city", "country", "lab",
+        "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq",
+    ]
+
     static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
         let document = verified.document
-        let json = try JSONValue.object(document.json).serialized()
+        let json = try verified.text ?? JSONValue.object(document.json).serialized()
         let existing = try Row.fetchOne(
-            db, sql: "SELECT seq, version, document FROM record WHERE origin = ? AND id = ?",
+            db.cachedStatement(sql: "SELECT seq, version, document FROM record WHERE origin = ? AND id = ?"),
             arguments: [document.origin.rawValue, document.id.description])
         if let existing {
             let storedVersion: Int64 = existing["version"]
             guard document.version >= storedVersion else { return .stale }
             if document.version == storedVersion {
                 let storedDocument: String = existing["document"]
+                if storedDocument == json { return .unchanged }
                 return try JSONParser.parse(storedDocument) == .object(document.json) ? .unchanged : .equivocation
             }
         }
-        let changeSeq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(changeSeq), 0) + 1 FROM record")!
+        let changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(changeSeq), 0) + 1 FROM record"))!
         let fields = IndexedFields(document)
-        var values: [String: (any DatabaseValueConvertible)?] = [
-            "kind": document.kind.rawValue, "version": document.version, "visibility": document.visibility.rawValue,
-            "deleted": document.isDeleted, "updated": document.updated.description, "title": fields.title,
-            "summary": fields.summary, "body": fields.body, "language": fields.language, "city": fields.city,
-            "country": fields.country, "lab": fields.lab, "status": fields.status, "document": json,
-            "signer": verified.signer, "storedAt": storedAt.description, "receivedFrom": receivedFrom?.rawValue,
-            "changeSeq": changeSeq,
+        let values: [(any DatabaseValueConvertible)?] = [
+            document.kind.rawValue, document.version, document.visibility.rawValue, document.isDeleted, document.updated.description,
+            fields.title, fields.summary, fields.body, fields.language, fields.city, fields.country, fields.lab, fields.status, json,
+            verified.signer, storedAt.description, receivedFrom?.rawValue, changeSeq,
         ]
         let seq: Int64
         let outcome: ApplyOutcome
         if let existing {
             seq = existing["seq"]
-            try db.execute(
-                sql: """
-                    INSERT INTO record_history (origin, id, version, document, signer, storedAt, receivedFrom)
-                    SELECT origin, id, version, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
-                    """, arguments: [seq])
-            let assignments = values.keys.sorted().map { "\($0) = :\($0)" }.joined(separator: ", ")
-            values["seq"] = seq
-            try db.execute(sql: "UPDATE record SET \(assignments) WHERE seq = :seq", arguments: StatementArguments(values))
-            try db.execute(sql: "DELETE FROM record_term WHERE recordSeq = ?", arguments: [seq])
+            try db.cachedStatement(sql: """
+                INSERT INTO record_history (origin, id, version, document, signer, storedAt, receivedFrom)
+                SELECT origin, id, version, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
+                """).execute(arguments: [seq])
+            let assignments = columns.map { "\($0) = ?" }.joined(separator: ", ")
+            try db.cachedStatement(sql: "UPDATE record SET \(assignments) WHERE seq = ?").execute(arguments: StatementArguments(values + [seq]))
+            try db.cachedStatement(sql: "DELETE FROM record_term WHERE recordSeq = ?").execute(arguments: [seq])
             outcome = .updated
         } else {
-            values["origin"] = document.origin.rawValue
-            values["id"] = document.id.description
-            let columns = values.keys.sorted()
-            try db.execute(
-                sql: "INSERT INTO record (\(columns.joined(separator: ", "))) VALUES (\(columns.map { ":" + $0 }.joined(separator: ", ")))",
-                arguments: StatementArguments(values))
+            let names = ["origin", "id"] + columns
+            try db.cachedStatement(sql: "INSERT INTO record (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+                .execute(arguments: StatementArguments([document.origin.rawValue, document.id.description] + values))
             seq = db.lastInsertedRowID
             outcome = .inserted
         }
+        let term = try db.cachedStatement(sql: "INSERT INTO record_term (recordSeq, facet, term) VALUES (?, ?, ?)")
         for (facet, terms) in fields.terms {
-            for term in terms {
-                try db.execute(sql: "INSERT INTO record_term (recordSeq, facet, term) VALUES (?, ?, ?)", arguments: [seq, facet.rawValue, term])
+            for value in terms {
+                try term.execute(arguments: [seq, facet.rawValue, value])
             }
         }
         return outcome

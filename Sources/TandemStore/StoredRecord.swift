@@ -25,10 +25,14 @@ public struct StoredRecord: Sendable {
 public struct VerifiedDocument: Sendable {
     public let document: Document
     public let signer: String
+    /// The document as JSON text, when the caller has it already (it is stored as is).
+    public let text: String?
 
-    public init(document: Document, signer: String) {
+    /// `text`, when given, must be the serialization of `document.json` (compact, members in order).
+    public init(document: Document, signer: String, text: String? = nil) {
         self.document = document
         self.signer = signer
+        self.text = text
     }
 }
 

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# HTTP benchmark: a release `tandem serve` holding N records against nginx serving, over HTTPS on
+# 127.0.0.1, a static file with the same bytes as one record's response. wrk runs with the same
+# threads, connections and duration against GET one record, a list page, a search and the nginx
+# file, in one run; the script prints requests/s and p99 for each, and each ratio to nginx.
+#
+# Usage: Scripts/bench-http.sh [N records, default 20000] [duration, default 10s]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+records="${1:-20000}"
+duration="${2:-10s}"
+threads=2
+connections=32
+tandem_port=18543
+nginx_port=18544
+
+missing=()
+for tool in wrk nginx curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if ((${#missing[@]})); then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+swift build -c release --product tandem
+swift build -c release --product tandem-bench
+bin="$(swift build -c release --show-bin-path)"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== $records signed records into a node"
+"$bin/tandem-bench" --records "$records" --write-corpus "$work/corpus.jsonl"
+"$bin/tandem" import "$work/corpus.jsonl" --data-dir "$work/node"
+LOG_LEVEL=error "$bin/tandem" serve --data-dir "$work/node" --port "$tandem_port" >"$work/serve.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+    curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+id="$(sed -n 2p "$work/corpus.jsonl" | sed -E 's/.*"id":"([0-9a-f-]+)".*/\1/')"
+record="/api/v1/cases/bench/$id"
+mkdir -p "$work/www"
+curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record" >"$work/www/record.json"
+echo "one record: $(wc -c <"$work/www/record.json") bytes"
+
+cat >"$work/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    default_type application/json;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server {
+        listen 127.0.0.1:$nginx_port ssl;
+        ssl_certificate $work/node/cert.pem;
+        ssl_certificate_key $work/node/cert-key.pem;
+        root $work/www;
+        location / { try_files \$uri =404; }
+    }
+}
+EOF
+mkdir -p "$work/tmp"
+nginx -c "$work/nginx.conf" -p "$work"
+curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$nginx_port/record.json" | cmp - "$work/www/record.json"
+
+run() {  # name url → "name requests/s p99_ms"
+    local output rps p99
+    output="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$2")"
+    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")"
+    p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$output")"
+    if grep -q "Non-2xx" <<<"$output"; then echo "$1: wrk saw non-2xx answers" >&2; echo "$output" >&2; exit 1; fi
+    echo "$1 $rps $p99"
+}
+
+echo "== wrk -t$threads -c$connections -d$duration, each URL in turn"
+results=()
+results+=("$(run nginx "https://127.0.0.1:$nginx_port/record.json")")
+results+=("$(run get_record "https://127.0.0.1:$tandem_port$record")")
+results+=("$(run list_page "https://127.0.0.1:$tandem_port/api/v1/cases?limit=20")")
+results+=("$(run search "https://127.0.0.1:$tandem_port/api/v1/cases?q=participation")")
+
+printf '%s\n' "${results[@]}" | awk -v records="$records" '
+    { name[NR] = $1; rps[$1] = $2; p99[$1] = $3 }
+    END {
+        printf "%-12s %14s %10s %16s\n", "url", "requests/s", "p99 ms", "ratio to nginx"
+        for (i = 1; i <= NR; i++) {
+            n = name[i]
+            printf "%-12s %14.0f %10.2f %16.2f\n", n, rps[n], p99[n], rps[n] / rps["nginx"]
+        }
+        printf "\nget_record / nginx requests/s: %.2f (target >= 0.35)\n", rps["get_record"] / rps["nginx"]
+        printf "search p99 / get_record p99: %.2f (target <= 5)\n", p99["search"] / p99["get_record"]
+        printf "records held: %d\n", records
+    }'
+echo "peak memory of tandem serve under load: $(awk '/^VmHWM:/ {printf "%.1f MiB", $2 / 1024}' "/proc/${pids[0]}/status") (target <= 200 MiB at 100,000 records)"
