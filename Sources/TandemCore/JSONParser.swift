@@ -131,6 +131,14 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
+        // Fast path: most strings have no escape, so they are one run of bytes, validated once.
+        var end = position
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[position..<end], as: UTF8.self) else { throw error("invalid UTF-8 in string") }
+            position = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var runStart = position
         while true {
@@ -154,10 +162,6 @@ public struct JSONParser {
 
     private mutating func appendUTF8(_ run: ArraySlice<UInt8>, to scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
         if run.isEmpty { return }
-        if run.allSatisfy({ $0 < 0x80 }) {
-            scalars.append(contentsOf: run.map { Unicode.Scalar($0) })
-            return
-        }
         guard let text = String(validating: run, as: UTF8.self) else {
             position = run.startIndex
             throw error("invalid UTF-8 in string")

@@ -65,6 +65,17 @@ extension JSONValue {
     /// Writes a JSON string with RFC 8785 §3.2.2.2 escaping: only '"', '\' and control characters.
     static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        var string = string
+        let plain = string.withUTF8 { utf8 in
+            // Fast path: nothing to escape, so the bytes go out as they are.
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -75,7 +75,7 @@ struct Bench: AsyncParsableCommand {
 
         // 2. Ingest: Tandem's real path (decode, shape, key, verify in parallel, version rule, store, index) on pre-made pages.
         log("ingest…")
-        figures.ingest = try Self.ingest(bigDocuments, directory: directory, folder: folder, pageSize: pageSize)
+        (figures.ingest, figures.ingestPhases) = try Self.ingest(bigDocuments, directory: directory, folder: folder, pageSize: pageSize)
 
         // 3. A full first sync of N documents over HTTPS, from empty.
         for node in [big, small, sink] { try await node.start() }
@@ -135,7 +135,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// Documents per second through decode → ingest rules → applyPeerPage, a page at a time.
-    static func ingest(_ documents: [String], directory: String, folder: String, pageSize: Int) throws -> Double {
+    static func ingest(_ documents: [String], directory: String, folder: String, pageSize: Int) throws -> (Double, [Double]) {
         let cohort = try CohortDirectory.load(path: directory)
         let database = try AppDatabase.open(folder: try Self.makeFolder(folder + "/ingest"))
         let ingest = Ingest(node: NodeSlug("sink")!, directory: cohort, keys: KeyRing(directory: cohort))
@@ -147,16 +147,23 @@ struct Bench: AsyncParsableCommand {
             pages.append(Array(FeedPage.encode(epoch: epoch, page: page, since: Int64(start), reader: NodeSlug("sink")!, restarted: false).utf8))
         }
         let start = DispatchTime.now()
+        var phases = [0.0, 0.0, 0.0]
+        func timed<T>(_ phase: Int, _ body: () throws -> T) rethrows -> T {
+            let start = DispatchTime.now()
+            defer { phases[phase] += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+            return try body()
+        }
         for bytes in pages {
-            let page = try FeedPage.decode(bytes)
+            let page = try timed(0) { try FeedPage.decode(bytes) }
             var accepted: [VerifiedDocument] = []
-            for outcome in ingest.check(page.items) {
+            for outcome in timed(1, { ingest.check(page.items) }) {
                 guard case .accepted(let document) = outcome else { throw BenchError("ingest rejected a valid document") }
                 accepted.append(document)
             }
-            _ = try database.applyPeerPage(peer: NodeSlug("big")!, documents: accepted, rejections: [], checkpoint: page.next, lag: page.remaining)
+            _ = try timed(2) { try database.applyPeerPage(peer: NodeSlug("big")!, documents: accepted, rejections: [], checkpoint: page.next, lag: page.remaining) }
         }
-        return Double(documents.count) / (Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return (Double(documents.count) / total, phases.map { $0 / Double(documents.count) * 1e6 })
     }
 
     static func makeFolder(_ path: String) throws -> String {
@@ -203,6 +210,8 @@ struct Figures {
     var verifyAll = 0.0
     var insert = 0.0
     var ingest = 0.0
+    /// Microseconds per document in each stage: decode the page, ingest rules 1–3 (all cores), store.
+    var ingestPhases = [0.0, 0.0, 0.0]
     var sync = 0.0
     var noopSmall: (seconds: Double, requests: Int) = (0, 0)
     var noopBig: (seconds: Double, requests: Int) = (0, 0)
@@ -220,6 +229,7 @@ struct Figures {
             ("limit.verify (\(cores) cores)", number(verifyAll) + " verifications/s", ""),
             ("limit.insert (SQLite + FTS5)", number(insert) + " rows/s", ""),
             ("ingest", number(ingest) + " documents/s", "ingest_ratio \(number(ingestRatio, 2)) (target ≥ 0.60)"),
+            ("  per document: decode, check, store", ingestPhases.map { number($0, 1) }.joined(separator: ", ") + " µs", "(check runs on all cores)"),
             ("sync (full, N=\(records), HTTPS)", number(sync) + " documents/s", "sync/ingest \(number(syncRatio, 2)) (target ≥ 0.50)"),
             ("noop_sync at 1,000", number(noopSmall.seconds * 1000, 1) + " ms, \(noopSmall.requests) requests", ""),
             ("noop_sync at N=\(records)", number(noopBig.seconds * 1000, 1) + " ms, \(noopBig.requests) requests",
@@ -244,6 +254,7 @@ struct Figures {
                 "insert": number(insert),
             ]),
             "ingest": number(ingest), "ingest_ratio": number(ingestRatio),
+            "ingest_us_per_document": .object(["decode": number(ingestPhases[0]), "check": number(ingestPhases[1]), "store": number(ingestPhases[2])]),
             "sync": number(sync), "sync_ratio": number(syncRatio),
             "noop_sync": .object([
                 "at_1000": .object(["ms": number(noopSmall.seconds * 1000), "requests": count(noopSmall.requests)]),
