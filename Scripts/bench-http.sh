@@ -50,6 +50,7 @@ record="/api/v1/cases/bench/$id"
 mkdir -p "$work/www"
 curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record" >"$work/www/record.json"
 echo "one record: $(wc -c <"$work/www/record.json") bytes"
+chmod 755 "$work" "$work/www" && chmod 644 "$work/www/record.json"  # nginx workers run as an unprivileged user
 
 cat >"$work/nginx.conf" <<EOF
 worker_processes auto;

@@ -102,11 +102,11 @@ extension AppDatabase {
     /// One page of records of a kind, newest first. Positions never change once given, so paging
     /// while records are written neither repeats nor skips a record that was there when paging began.
     public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
-        var conditions = ["kind = ?", "deleted = 0"]
+        var conditions = ["record.kind = ?", "record.deleted = 0"]
         var arguments: StatementArguments = [query.kind.rawValue]
         func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
-            conditions.append(condition)
+            conditions.append("record." + condition)
             arguments += [value]
         }
         if !query.includeCohort { add("visibility = ?", Visibility.public.rawValue) }
@@ -120,16 +120,29 @@ extension AppDatabase {
         for (facet, term) in [(Facet.policyArea, query.policyArea), (.method, query.method), (.tag, query.tag)] {
             add("seq IN (SELECT recordSeq FROM record_term WHERE facet = '\(facet.rawValue)' AND term = ?)", term)
         }
+        // A search walks the full-text index newest first and stops at the page's end, instead of
+        // collecting every match (a common word matches thousands of records).
+        var source = "record"
+        var order = "record.seq"
         if let text = query.text {
             guard let pattern = FTS5Pattern(matchingAllTokensIn: text) else { return RecordPage(records: [], next: nil) }
-            add("seq IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)", pattern)
+            source = "record_fts JOIN record ON record.seq = record_fts.rowid"
+            order = "record_fts.rowid"
+            conditions.insert("record_fts MATCH ?", at: 0)
+            arguments = StatementArguments([pattern]) + arguments
         }
-        let sql = "SELECT * FROM record WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ?"
+        // Positions first, then the rows of one page: sorting only positions keeps a search that
+        // matches thousands of records from sorting thousands of whole documents.
+        let sql = "SELECT record.seq FROM \(source) WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) DESC LIMIT ?"
         arguments += [query.limit + 1]
-        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        let records = rows.prefix(query.limit).map(Self.record(from:))
-        let next: Int64? = rows.count > query.limit ? rows[query.limit - 1]["seq"] : nil
-        return RecordPage(records: records, next: next)
+        return try read { db in
+            let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            let page = Array(positions.prefix(query.limit))
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
+                arguments: StatementArguments(page))
+            return RecordPage(records: rows.map(Self.record(from:)), next: positions.count > query.limit ? page.last : nil)
+        }
     }
 
     /// Every current record (tombstones included), in change order: what an export writes.
