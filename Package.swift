@@ -98,7 +98,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "TandemCLITests", resources: [.copy("Vectors")]),
+        .testTarget(name: "TandemCLITests", dependencies: ["TandemFederation"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )

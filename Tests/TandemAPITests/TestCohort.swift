@@ -18,23 +18,10 @@ import Testing
 import Glibc
 #endif
 
-/// A port free on 127.0.0.1 now (bound and released), for nodes whose address must be in the
-/// cohort directory before they start.
+/// A port free on 127.0.0.1 now, for nodes whose address must be in the directory before they start.
 func freePort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw TestNodeError("cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard let port = LoopbackPort.free() else { throw TestNodeError("cannot find a free port") }
+    return port
 }
 
 /// One member of a test cohort: a real node (HTTPS, SQLite file) whose data folder outlives
