@@ -64,8 +64,8 @@ public struct Ingest: Sendable {
 }
 
 /// `map` over an array on every core, for CPU-bound work such as signature checks.
-enum ParallelMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], minimumPerChunk: Int = 16, _ transform: @Sendable (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], minimumPerChunk: Int = 16, _ transform: @Sendable (T) -> R) -> [R] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         guard items.count >= minimumPerChunk * 2, cores > 1 else { return items.map(transform) }
         let chunks = min(cores, items.count / minimumPerChunk)

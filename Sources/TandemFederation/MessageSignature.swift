@@ -70,9 +70,8 @@ public enum MessageSignature {
         return ("\(label)=\(parameters)", "\(label)=:\(Data(signature).base64EncodedString()):")
     }
 
-    /// A checked signature: the key id it names, to be matched to a member by the caller.
+    /// A checked signature: the key that made it, to be matched to a member by the caller.
     public struct Verified: Sendable {
-        public let keyID: String
         public let key: DIDKey
     }
 
@@ -101,7 +100,7 @@ public enum MessageSignature {
         guard key.publicKey.isValidSignature(Array(bytes), for: Array(base.utf8)) else {
             throw SignatureError("the signature does not match the request")
         }
-        return Verified(keyID: keyID, key: key)
+        return Verified(key: key)
     }
 
     /// The first `label=value` member of a structured-field dictionary (RFC 8941), value as sent.

@@ -243,12 +243,12 @@ public final class FolderLock: Sendable {
 
     /// Whether someone holds the lock `name` in `folder` now.
     public static func isHeld(folder: String, name: String) -> Bool {
-        do {
-            try FolderLock(folder: folder, name: name, busy: "").release()
-            return false
-        } catch {
-            return true
-        }
+        let descriptor = open(folder + "/" + name, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }  // never taken: the file is made by the first holder
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 
     public func release() {

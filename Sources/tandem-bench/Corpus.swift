@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemCrypto
+import TandemFederation
 
 /// Realistic signed case studies: French, Spanish and English texts of about 1.5 KB, the
 /// vocabulary the samples use, signed by one origin's key (on every core).
@@ -43,28 +44,15 @@ enum Corpus {
 
     /// `count` signed documents (JSON text), version 1, from `origin`, ids derived from `offset + index`.
     static func make(count: Int, offset: Int = 0, origin: NodeSlug, key: Ed25519PrivateKey) -> [String] {
-        let slots = Slots(count: count)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        DispatchQueue.concurrentPerform(iterations: cores) { chunk in
-            for index in stride(from: chunk, to: count, by: cores) {
-                let number = offset + index
-                let id = RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
-                let document = try! Document.unsigned(
-                    kind: .caseStudy, id: id, origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
-                    visibility: index % 10 == 0 ? .cohort : .public, content: .caseStudy(try! CaseStudy(json: content(number))))
-                let signed = try! EddsaJcs2022.sign(document.json, with: key, created: Timestamp("2026-11-01T10:00:00Z")!)
-                slots.set(index, try! JSONValue.object(signed).serialized())
-            }
+        ParallelMap.map(Array(0..<count)) { index in
+            let number = offset + index
+            let id = RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
+            let document = try! Document.unsigned(
+                kind: .caseStudy, id: id, origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
+                visibility: index % 10 == 0 ? .cohort : .public, content: .caseStudy(try! CaseStudy(json: content(number))))
+            let signed = try! EddsaJcs2022.sign(document.json, with: key, created: Timestamp("2026-11-01T10:00:00Z")!)
+            return try! JSONValue.object(signed).serialized()
         }
-        return slots.values
-    }
-
-    final class Slots: @unchecked Sendable {
-        private let buffer: UnsafeMutableBufferPointer<String>
-        init(count: Int) { buffer = .allocate(capacity: count); buffer.initialize(repeating: "") }
-        deinit { buffer.deinitialize(); buffer.deallocate() }
-        func set(_ index: Int, _ value: String) { buffer[index] = value }
-        var values: [String] { Array(buffer) }
     }
 }
 
