@@ -27,10 +27,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "TandemCore"),
+        // The full-text tokenizer, in C: it runs on every token of every stored document.
+        .target(name: "CTandemSearch", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "TandemCrypto", dependencies: ["COpenSSL", "TandemCore"]),
         .target(
             name: "TandemStore",
-            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CTandemSearch", "TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "TandemFederation",

@@ -160,14 +160,24 @@ final class FieldReader {
             checkedIssue(path, "must not be empty")
             return nil
         }
-        if text.unicodeScalars.count > maxLength {
+        // One pass over the UTF-8 bytes, as this runs on every text of every document: scalars are
+        // the bytes that do not continue one; control characters (general category Cc) are C0 and
+        // DEL, single bytes, and C1 (U+0080–U+009F), the byte 0xC2 followed by 0x80–0x9F.
+        var scalars = 0
+        var forbidden = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte < 0x20 {
+                if !(multiline && (byte == 0x0A || byte == 0x09 || byte == 0x0D)) { forbidden = true }
+            } else if byte == 0x7F || (previous == 0xC2 && byte <= 0x9F && byte >= 0x80) {
+                forbidden = true
+            }
+            previous = byte
+        }
+        if scalars > maxLength {
             checkedIssue(path, "must be at most \(maxLength) characters")
             return nil
-        }
-        // General category Cc is exactly U+0000–U+001F and U+007F–U+009F; comparing code points is
-        // much cheaper than looking the category up, and this runs on every text of every document.
-        let forbidden = text.unicodeScalars.contains { scalar in
-            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) && !(multiline && (scalar == "\n" || scalar == "\t" || scalar == "\r"))
         }
         if forbidden {
             checkedIssue(path, multiline ? "must not contain control characters other than line breaks and tabs" : "must be one line without control characters")

@@ -28,7 +28,7 @@ public struct AppDatabase: Sendable {
     private static var configuration: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in db.add(tokenizer: SearchTokenizer.self) }
+        configuration.prepareDatabase { db in try SearchTokenizer.register(on: db) }
         return configuration
     }
 
@@ -86,7 +86,7 @@ public struct AppDatabase: Sendable {
             try db.create(index: "record_term_lookup", on: "record_term", columns: ["facet", "term", "recordSeq"])
             try db.create(virtualTable: "record_fts", using: FTS5()) { t in
                 t.synchronize(withTable: "record")
-                t.tokenizer = SearchTokenizer.tokenizerDescriptor()
+                t.tokenizer = SearchTokenizer.descriptor
                 t.column("title")
                 t.column("summary")
                 t.column("body")

@@ -104,6 +104,30 @@ struct StoreTests {
         #expect(page.records.map { $0.documentJSON.contains(title) } == [true], "\(query)")
     }
 
+    @Test(
+        "the stem shared by the index and queries",
+        arguments: [
+            ("participaciones", "participation"), ("participacion", "participation"), ("participations", "participation"),
+            ("bibliotheques", "bibliotheque"), ("class", "class"), ("access", "access"), ("labs", "labs"), ("mesas", "mesa"),
+            ("ñandus", "ñandu"), ("ñus", "ñus"), ("", ""),
+        ])
+    func stem(token: String, stem: String) {
+        #expect(SearchTokenizer.stem(token) == stem)
+    }
+
+    @Test("a word longer than the tokenizer's stack buffer is indexed and found by its singular")
+    func longWord() throws {
+        let (database, _) = try temporaryDatabase()
+        let word = String(repeating: "participe", count: 40)
+        _ = try database.apply([try caseStudy(title: "Le mot", summary: "Un mot de \(word.utf8.count + 1) lettres : \(word)s."), try caseStudy(title: "Autre chose")], receivedFrom: nil)
+        var search = RecordQuery(kind: .caseStudy)
+        search.text = word
+
+        let page = try database.records(matching: search)
+
+        #expect(page.records.map { $0.documentJSON.contains("Le mot") } == [true])
+    }
+
     @Test("paging while records are written neither repeats nor skips a record")
     func pagingWhileWriting() throws {
         let (database, _) = try temporaryDatabase()
