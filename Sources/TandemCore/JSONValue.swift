@@ -54,8 +54,15 @@ public struct JSONObject: Sendable {
         }
     }
 
+    /// Keys compare by code points (equal UTF-8 bytes), not by Swift's canonical equivalence.
     func index(of key: String) -> Int? {
-        members.firstIndex { $0.key.unicodeScalars.elementsEqual(key.unicodeScalars) }
+        var key = key
+        return key.withUTF8 { wanted in
+            members.firstIndex { member in
+                var name = member.key
+                return name.withUTF8 { $0.count == wanted.count && $0.elementsEqual(wanted) }
+            }
+        }
     }
 }
 

@@ -156,7 +156,9 @@ final class FieldReader {
             checkedIssue(path, "must be a string, not a \(value.typeName)")
             return nil
         }
-        if text.allSatisfy(\.isWhitespace) {
+        // Most texts start with an ASCII letter: only the others need Unicode's idea of whitespace.
+        let startsVisible = text.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
+        if !startsVisible, text.allSatisfy(\.isWhitespace) {
             checkedIssue(path, "must not be empty")
             return nil
         }
@@ -195,7 +197,16 @@ enum Slug {
     }
 
     static func isValidTerm(_ text: String) -> Bool {
-        isValid(text, maxLength: 64) { ($0.isLetter && !$0.isUppercase) || ($0.isASCII && $0.isNumber) }
+        // Most terms are ASCII: the same rule on bytes, without Unicode property lookups.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(text.utf8)
+            guard !bytes.isEmpty, bytes.count <= 64, bytes.first != 0x2D, bytes.last != 0x2D else { return false }
+            for (index, byte) in bytes.enumerated() {
+                guard (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || (byte == 0x2D && bytes[index - 1] != 0x2D) else { return false }
+            }
+            return true
+        }
+        return isValid(text, maxLength: 64) { ($0.isLetter && !$0.isUppercase) || ($0.isASCII && $0.isNumber) }
     }
 
     private static func isValid(_ text: String, maxLength: Int, allowed: (Character) -> Bool) -> Bool {

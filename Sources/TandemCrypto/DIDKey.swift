@@ -5,10 +5,17 @@ public struct DIDKey: Hashable, Sendable, CustomStringConvertible {
     static let ed25519PrivateKeyCodec: [UInt8] = [0x80, 0x26]
 
     public let publicKey: Ed25519PublicKey
+    /// The multibase multikey: `z6Mk…`. Kept as parsed: base58btc decoding is one-to-one, so the
+    /// text read is the key's only spelling, and naming a signer costs no re-encoding.
+    public let multibase: String
 
     public init(_ publicKey: Ed25519PublicKey) {
         self.publicKey = publicKey
+        multibase = Multibase.encode(DIDKey.ed25519PublicKeyCodec + publicKey.rawRepresentation)
     }
+
+    public static func == (left: DIDKey, right: DIDKey) -> Bool { left.publicKey == right.publicKey }
+    public func hash(into hasher: inout Hasher) { hasher.combine(publicKey) }
 
     /// Reads `did:key:z…` or a verification method `did:key:z…#z…` whose fragment names the same key.
     public init(parsing text: String) throws(CryptoError) {
@@ -19,6 +26,7 @@ public struct DIDKey: Hashable, Sendable, CustomStringConvertible {
             throw .encoding("the did:key fragment does not name the same key as the identifier")
         }
         self.publicKey = try DIDKey.publicKey(multibase: identifier)
+        self.multibase = identifier
     }
 
     /// An Ed25519 public key from its multibase multikey form (`z6Mk…`).
@@ -39,9 +47,6 @@ public struct DIDKey: Hashable, Sendable, CustomStringConvertible {
         }
         return try Ed25519PrivateKey(seed: Array(bytes.dropFirst(2)))
     }
-
-    /// The multibase multikey: `z6Mk…`.
-    public var multibase: String { Multibase.encode(DIDKey.ed25519PublicKeyCodec + publicKey.rawRepresentation) }
 
     public var description: String { "did:key:\(multibase)" }
 

@@ -29,6 +29,13 @@ public enum EddsaJcs2022 {
     /// signed it. Throws a verification error that says why a document does not verify.
     @discardableResult
     public static func verify(_ secured: JSONObject) throws(CryptoError) -> DIDKey {
+        try verify(secured, signedBy: nil)
+    }
+
+    /// Checks the proof of a secured document whose proof names `key` as its verification method
+    /// (a caller that already read the key from the proof, to check it belongs to the origin).
+    @discardableResult
+    public static func verify(_ secured: JSONObject, signedBy key: DIDKey?) throws(CryptoError) -> DIDKey {
         guard let proofValue = secured["proof"] else { throw .verification("the document has no proof") }
         guard case .object(let proofJSON) = proofValue else {
             throw .verification(proofValue.arrayValue != nil ? "proof sets (several proofs) are not supported" : "the proof is not an object")
@@ -49,8 +56,15 @@ public enum EddsaJcs2022 {
             }
         }
         let signer: DIDKey
-        do { signer = try DIDKey(parsing: proof.verificationMethod) } catch {
-            throw .verification("bad verificationMethod: \(error.message)")
+        if let key {
+            guard proof.verificationMethod == key.verificationMethod || proof.verificationMethod == key.description else {
+                throw .verification("the proof is not by \(key)")
+            }
+            signer = key
+        } else {
+            do { signer = try DIDKey(parsing: proof.verificationMethod) } catch {
+                throw .verification("bad verificationMethod: \(error.message)")
+            }
         }
         let signature: [UInt8]
         do { signature = try Multibase.decode(proof.proofValue) } catch { throw .verification("bad proofValue: \(error.message)") }

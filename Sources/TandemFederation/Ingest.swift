@@ -58,7 +58,7 @@ public struct Ingest: Sendable {
             return reject("key: \(problem)")
         }
         // 3. A valid proof.
-        do { try EddsaJcs2022.verify(object) } catch { return reject("proof: \(error.message)") }
+        do { try EddsaJcs2022.verify(object, signedBy: key) } catch { return reject("proof: \(error.message)") }
         return .accepted(VerifiedDocument(document: document, signer: key.description, text: text))
     }
 }

@@ -45,6 +45,10 @@ public struct PeerSyncReport: Sendable {
     public var lag: Int?
     public var duration: Duration = .zero
 
+    public init(peer: NodeSlug) {
+        self.peer = peer
+    }
+
     public var succeeded: Bool { error == nil }
 
     /// One line for people: the counts, or the error.
@@ -129,9 +133,6 @@ public struct SyncJob: Sendable {
         }
     }
 
-    /// A bound on one run with one peer (a million documents at the default page size).
-    static let maximumPagesPerRun = 5000
-
     func sync(with member: CohortDirectory.Member) async -> PeerSyncReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -171,50 +172,11 @@ public struct SyncJob: Sendable {
                 peer: member.slug)
             report.rejected += refused.count
         }
-        let ingest = Ingest(node: node, directory: directory, keys: keys)
-        var checkpoint = try database.checkpoint(peer: member.slug)
-        while true {
+        let feed = FeedIngest(peer: member.slug, node: node, ingest: Ingest(node: node, directory: directory, keys: keys), database: database)
+        try await feed.run(from: try database.checkpoint(peer: member.slug), key: DIDKey(key.publicKey), into: &report) { checkpoint in
             var path = "/federation/v1/changes?limit=\(settings.pageSize)"
             if let checkpoint { path += "&since=" + FeedCursor.encode(checkpoint) }
-            report.requests += 1
-            let page = try FeedPage.decode(try await client.get(path, maximumBytes: FeedPage.maximumBytes))
-            guard page.reader == node else {
-                throw PeerError.refused(
-                    "\(member.slug) served its public records only: it does not know this node's key \(DIDKey(key.publicKey)) as \(node)'s (yet); nothing was stored, so cohort records are not skipped")
-            }
-            if let checkpoint, checkpoint.epoch != page.epoch { report.restarted = true }
-            // A feed that does not move forward, or never ends, is a broken or lying peer: stop here.
-            if page.hasMore, let checkpoint, checkpoint.epoch == page.epoch, page.next.position <= checkpoint.position {
-                throw PeerError.malformed("the feed says it has more but its cursor did not move forward")
-            }
-            if report.pages >= Self.maximumPagesPerRun {
-                throw PeerError.malformed("more than \(Self.maximumPagesPerRun) pages in one run; the rest waits for the next run")
-            }
-            var documents: [VerifiedDocument] = []
-            var rejections: [Rejection] = []
-            for outcome in ingest.check(page.items) {
-                switch outcome {
-                case .accepted(let document): documents.append(document)
-                case .own: report.own += 1
-                case .rejected(let rejection): rejections.append(rejection)
-                }
-            }
-            let outcomes = try database.applyPeerPage(peer: member.slug, documents: documents, rejections: rejections, checkpoint: page.next, lag: page.remaining)
-            for (document, outcome) in zip(documents, outcomes) {
-                switch outcome {
-                case .inserted: report.inserted += 1
-                case .updated: report.updated += 1
-                case .unchanged: report.unchanged += 1
-                case .stale: report.stale += 1
-                case .equivocation: report.conflicts += 1
-                }
-                if document.document.isDeleted, outcome == .inserted || outcome == .updated { report.deleted += 1 }
-            }
-            report.rejected += rejections.count
-            report.pages += 1
-            report.lag = page.remaining
-            checkpoint = page.next
-            guard page.hasMore, !page.items.isEmpty else { break }
+            return try await client.get(path, maximumBytes: FeedPage.maximumBytes)
         }
     }
 }

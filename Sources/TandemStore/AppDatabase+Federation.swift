@@ -115,9 +115,9 @@ extension AppDatabase {
     /// stored version and is flagged there too.
     public func applyPeerPage(
         peer: NodeSlug, documents: [VerifiedDocument], rejections: [Rejection], checkpoint: PeerCheckpoint, lag: Int
-    ) throws(StoreError) -> [ApplyOutcome] {
+    ) async throws(StoreError) -> [ApplyOutcome] {
         let now = Timestamp.now()
-        return try write { db in
+        return try await writeWithoutBlocking { db in
             var outcomes: [ApplyOutcome] = []
             var flagged = rejections
             for verified in documents {

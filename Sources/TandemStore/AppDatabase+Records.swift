@@ -34,6 +34,9 @@ extension AppDatabase {
         "kind", "version", "visibility", "deleted", "updated", "title", "summary", "body", "language", "city", "country", "lab",
         "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq",
     ]
+    // Built once: the statement cache is keyed by the SQL text, and building it per document shows in profiles.
+    private static let updateSQL = "UPDATE record SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE seq = ?"
+    private static let insertSQL = "INSERT INTO record (origin, id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
 
     static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
         let document = verified.document
@@ -65,14 +68,11 @@ extension AppDatabase {
                 INSERT INTO record_history (origin, id, version, document, signer, storedAt, receivedFrom)
                 SELECT origin, id, version, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
                 """).execute(arguments: [seq])
-            let assignments = columns.map { "\($0) = ?" }.joined(separator: ", ")
-            try db.cachedStatement(sql: "UPDATE record SET \(assignments) WHERE seq = ?").execute(arguments: StatementArguments(values + [seq]))
+            try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values + [seq]))
             try db.cachedStatement(sql: "DELETE FROM record_term WHERE recordSeq = ?").execute(arguments: [seq])
             outcome = .updated
         } else {
-            let names = ["origin", "id"] + columns
-            try db.cachedStatement(sql: "INSERT INTO record (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
-                .execute(arguments: StatementArguments([document.origin.rawValue, document.id.description] + values))
+            try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments([document.origin.rawValue, document.id.description] + values))
             seq = db.lastInsertedRowID
             outcome = .inserted
         }

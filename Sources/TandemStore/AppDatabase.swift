@@ -163,6 +163,11 @@ public struct AppDatabase: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try writer.write(body) } catch { throw StoreError(error) }
     }
+
+    /// A write that suspends instead of holding a thread while it waits for and runs on the writer.
+    func writeWithoutBlocking<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await writer.write(body) } catch { throw StoreError(error) }
+    }
 }
 
 /// A storage failure, in the domain's words: the caller never sees an SQLite error.

@@ -29,6 +29,17 @@ struct DocumentTests {
         return json
     }
 
+    @Test(
+        "vocabulary terms are lowercase letters of any script, digits and single hyphens",
+        arguments: [
+            ("co-design", true), ("médiation", true), ("3d-printing", true), ("participación", true), (String(repeating: "a", count: 64), true),
+            ("co--design", false), ("-design", false), ("design-", false), ("Design", false), ("Médiation", false), ("co design", false),
+            ("", false), ("co_design", false), (String(repeating: "a", count: 65), false), ("é-", false),
+        ])
+    func terms(term: String, valid: Bool) {
+        #expect(Slug.isValidTerm(term) == valid, "\(term)")
+    }
+
     @Test("a valid case study reads into typed fields")
     func validCaseStudy() throws {
         let document = try Document(json: Self.document(), requireProof: false)

@@ -1,0 +1,122 @@
+import TandemCore
+import TandemCrypto
+import TandemStore
+
+/// Reads a peer's change feed into the store, page after page, as a two-stage pipeline: the next
+/// page is fetched, decoded and checked (rules 1–3, on all cores) while the one before it is
+/// stored (rules 4–6 and the peer's cursor, in one transaction). Pages are stored in feed order,
+/// each only after the one before it, so the stored cursor never points past what was stored.
+public struct FeedIngest: Sendable {
+    /// The peer whose feed this is.
+    public let peer: NodeSlug
+    /// This node: the reader every page must say it served.
+    public let node: NodeSlug
+    public let ingest: Ingest
+    public let database: AppDatabase
+
+    /// A bound on one run with one peer (a million documents at the default page size).
+    public static let maximumPages = 5000
+
+    public init(peer: NodeSlug, node: NodeSlug, ingest: Ingest, database: AppDatabase) {
+        self.peer = peer
+        self.node = node
+        self.ingest = ingest
+        self.database = database
+    }
+
+    /// Reads from `checkpoint` until the feed says it has no more. `fetch` returns the encoded
+    /// page after a cursor (nil: from the start); `key` names this node's key in the error a
+    /// public-only page gets.
+    public func run(
+        from checkpoint: PeerCheckpoint?, key: DIDKey, into report: inout PeerSyncReport,
+        fetch: (PeerCheckpoint?) async throws -> [UInt8]
+    ) async throws {
+        var checkpoint = checkpoint
+        var pages = 0
+        var storing: (page: CheckedPage, outcomes: Task<[ApplyOutcome], any Error>)?
+        do {
+            while true {
+                report.requests += 1
+                let page = try FeedPage.decode(try await fetch(checkpoint))
+                try accept(page, after: checkpoint, pages: pages, key: key, report: &report)
+                pages += 1
+                let checked = check(page)
+                if let previous = storing {
+                    storing = nil
+                    Self.tally(previous.page, try await previous.outcomes.value, into: &report)
+                }
+                let (database, peer) = (database, peer)
+                storing = (checked, Task {
+                    try await database.applyPeerPage(
+                        peer: peer, documents: checked.documents, rejections: checked.rejections, checkpoint: checked.next, lag: checked.remaining)
+                })
+                checkpoint = page.next
+                guard page.hasMore, !page.items.isEmpty else { break }
+            }
+            if let last = storing {
+                storing = nil
+                Self.tally(last.page, try await last.outcomes.value, into: &report)
+            }
+        } catch {
+            // The page being stored when the next one failed is kept (with its cursor) and counted.
+            if let last = storing {
+                do { Self.tally(last.page, try await last.outcomes.value, into: &report) } catch let storeError { throw storeError }
+            }
+            throw error
+        }
+    }
+
+    /// A page's documents after rules 1–3.
+    struct CheckedPage: Sendable {
+        var documents: [VerifiedDocument] = []
+        var rejections: [Rejection] = []
+        var own = 0
+        let next: PeerCheckpoint
+        let remaining: Int
+    }
+
+    /// Refuses a page that was served to someone else, does not move forward, or one too many.
+    private func accept(_ page: FeedPage.Decoded, after checkpoint: PeerCheckpoint?, pages: Int, key: DIDKey, report: inout PeerSyncReport) throws {
+        guard page.reader == node else {
+            throw PeerError.refused(
+                "\(peer) served its public records only: it does not know this node's key \(key) as \(node)'s (yet); nothing was stored, so cohort records are not skipped")
+        }
+        if let checkpoint, checkpoint.epoch != page.epoch { report.restarted = true }
+        // A feed that does not move forward, or never ends, is a broken or lying peer: stop here.
+        if page.hasMore, let checkpoint, checkpoint.epoch == page.epoch, page.next.position <= checkpoint.position {
+            throw PeerError.malformed("the feed says it has more but its cursor did not move forward")
+        }
+        if pages >= Self.maximumPages {
+            throw PeerError.malformed("more than \(Self.maximumPages) pages in one run; the rest waits for the next run")
+        }
+    }
+
+    private func check(_ page: FeedPage.Decoded) -> CheckedPage {
+        var checked = CheckedPage(next: page.next, remaining: page.remaining)
+        for outcome in ingest.check(page.items) {
+            switch outcome {
+            case .accepted(let document): checked.documents.append(document)
+            case .own: checked.own += 1
+            case .rejected(let rejection): checked.rejections.append(rejection)
+            }
+        }
+        return checked
+    }
+
+    private static func tally(_ page: CheckedPage, _ outcomes: [ApplyOutcome], into report: inout PeerSyncReport) {
+        for (document, outcome) in zip(page.documents, outcomes) {
+            switch outcome {
+            case .inserted: report.inserted += 1
+            case .updated: report.updated += 1
+            case .unchanged: report.unchanged += 1
+            case .stale: report.stale += 1
+            case .equivocation: report.conflicts += 1
+            }
+            if document.document.isDeleted, outcome == .inserted || outcome == .updated { report.deleted += 1 }
+        }
+        report.own += page.own
+        report.rejected += page.rejections.count
+        report.pages += 1
+        report.lag = page.remaining
+    }
+}
