@@ -1,6 +1,26 @@
+import TandemCore
+
 /// The OpenAPI 3.1 description of every route this server answers, served at `GET /openapi.json`.
 /// Kept beside the handlers it describes; a test checks that it lists exactly the routes served.
 enum OpenAPIDocument {
+    /// The methods the document lists for a request path (templates such as `{origin}` match one
+    /// segment); empty when it lists no such path. A 405 answer names them in `Allow`.
+    static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routes.first { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { template, segment in template.hasPrefix("{") ? !segment.isEmpty : template == segment }
+        }?.methods ?? []
+    }
+
+    private static let routes: [(segments: [Substring], methods: [String])] = {
+        guard let paths = try? JSONParser.parse(json).objectValue?["paths"]?.objectValue else { return [] }
+        let verbs = ["get", "put", "post", "delete", "patch", "head", "options"]
+        return paths.members.map { path, operations in
+            (path.split(separator: "/", omittingEmptySubsequences: false), verbs.filter { operations.objectValue?[$0] != nil }.map { $0.uppercased() })
+        }
+    }()
+
     static let json = #"""
         {
           "openapi": "3.1.0",
@@ -82,7 +102,7 @@ enum OpenAPIDocument {
             "/federation/v1/changes": {
               "get": {"tags": ["federation"], "operationId": "changes", "summary": "Signed documents of every record this node stores, whatever its origin, in local change order",
                 "parameters": [
-                  {"name": "since", "in": "query", "description": "The `next` of the previous page (opaque; carries the database epoch). Absent: from the start. A cursor from an earlier database reads again from the start (`restarted`).", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+                  {"name": "since", "in": "query", "description": "The `next` of the previous page: the database epoch, a dot and a position. Absent: from the start. A cursor from another database (epoch) reads again from the start (`restarted`).", "schema": {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[.](0|[1-9][0-9]{0,17})$"}},
                   {"name": "limit", "in": "query", "description": "At most this many documents (and about 4 MiB)", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200}}
                 ],
                 "responses": {"200": {"description": "One page of the feed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}
@@ -111,14 +131,14 @@ enum OpenAPIDocument {
               "tag": {"name": "tag", "in": "query", "schema": {"$ref": "#/components/schemas/TermFilter"}},
               "status": {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/CaseStatus"}},
               "language": {"name": "language", "in": "query", "description": "Language tag, such as fr or es", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
-              "updatedSince": {"name": "updatedSince", "in": "query", "description": "A date (2026-11-01) or UTC time (2026-11-01T08:00:00Z)", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+              "updatedSince": {"name": "updatedSince", "in": "query", "description": "A date (2026-11-01, midnight UTC) or an RFC 3339 time (2026-11-01T08:00:00Z, 2026-11-01T09:00:00+01:00)", "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}},
               "q": {"name": "q", "in": "query", "description": "Full-text search over titles, summaries and texts; every word must match; case and accents are ignored", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
               "limit": {"name": "limit", "in": "query", "description": "Page size", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
-              "cursor": {"name": "cursor", "in": "query", "description": "The `next` value of the previous page", "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+              "cursor": {"name": "cursor", "in": "query", "description": "The `next` value of the previous page (a position; pages run newest first, so later pages have lower positions)", "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}},
               "pathOrigin": {"name": "origin", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Slug"}},
               "pathId": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Id"}},
               "ifNoneMatch": {"name": "If-None-Match", "in": "header", "description": "An ETag from an earlier answer; 304 when the record has not changed", "schema": {"type": "string"}},
-              "ifMatch": {"name": "If-Match", "in": "header", "description": "The ETag (\"v3\") of the version being changed; 409 when the record is at another", "schema": {"type": "string"}}
+              "ifMatch": {"name": "If-Match", "in": "header", "description": "The ETag (\"v3\") of the version being changed; 409 when the record is at another", "schema": {"type": "string", "pattern": "^\"v[1-9][0-9]{0,17}\"$"}}
             },
             "responses": {
               "Page": {"description": "A page of records", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
@@ -130,18 +150,19 @@ enum OpenAPIDocument {
               "Slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 63},
               "Id": {"type": "string", "format": "uuid", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
               "TermFilter": {"type": "string", "minLength": 1, "maxLength": 200},
-              "Term": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Lowercase letters, digits and single hyphens: co-design, médiation"},
+              "Term": {"type": "string", "maxLength": 64, "pattern": "^[a-z0-9\\u00DF-\\u00F6\\u00F8-\\u00FF\\u0153]+(-[a-z0-9\\u00DF-\\u00F6\\u00F8-\\u00FF\\u0153]+)*$", "description": "Lowercase Latin letters (accents included), digits and single hyphens: co-design, médiation, participación"},
+              "PartialDate": {"description": "A year (2019), a month (2019-06) or a day (2019-06-14)", "anyOf": [{"type": "string", "pattern": "^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-(0[1-9]|1[0-2]))?$"}, {"type": "string", "format": "date"}]},
               "CaseStatus": {"type": "string", "enum": ["idea", "exploration", "prototype", "pilot", "implemented", "scaled", "discontinued"]},
               "Visibility": {"type": "string", "enum": ["public", "cohort"]},
-              "Link": {"type": "object", "required": ["url"], "additionalProperties": false, "properties": {"url": {"type": "string", "maxLength": 2000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+\\S*$"}, "title": {"type": "string", "minLength": 1, "maxLength": 200}}},
+              "Link": {"type": "object", "required": ["url"], "additionalProperties": false, "properties": {"url": {"type": "string", "maxLength": 2000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]*$"}, "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"}}},
               "Basics": {
                 "type": "object", "required": ["title", "summary", "language"],
                 "properties": {
-                  "title": {"type": "string", "minLength": 1, "maxLength": 200},
-                  "summary": {"type": "string", "minLength": 1, "maxLength": 2000},
+                  "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"},
+                  "summary": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
                   "language": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
-                  "lab": {"type": "string", "minLength": 1, "maxLength": 200},
-                  "city": {"type": "string", "minLength": 1, "maxLength": 100},
+                  "lab": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"},
+                  "city": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"},
                   "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
                   "methods": {"type": "array", "maxItems": 30, "uniqueItems": true, "items": {"$ref": "#/components/schemas/Term"}},
                   "policyAreas": {"type": "array", "maxItems": 30, "uniqueItems": true, "items": {"$ref": "#/components/schemas/Term"}},
@@ -152,9 +173,9 @@ enum OpenAPIDocument {
               "PracticeContent": {
                 "allOf": [{"$ref": "#/components/schemas/Basics"}],
                 "properties": {
-                  "description": {"type": "string", "minLength": 1, "maxLength": 20000},
-                  "whenToUse": {"type": "string", "minLength": 1, "maxLength": 4000},
-                  "steps": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": 2000}}
+                  "description": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "whenToUse": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "steps": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"}}
                 },
                 "unevaluatedProperties": false
               },
@@ -163,12 +184,12 @@ enum OpenAPIDocument {
                 "required": ["status"],
                 "properties": {
                   "status": {"$ref": "#/components/schemas/CaseStatus"},
-                  "problem": {"type": "string", "minLength": 1, "maxLength": 20000},
-                  "approach": {"type": "string", "minLength": 1, "maxLength": 20000},
-                  "results": {"type": "string", "minLength": 1, "maxLength": 20000},
-                  "lessonsLearned": {"type": "string", "minLength": 1, "maxLength": 20000},
-                  "period": {"type": "object", "required": ["start"], "additionalProperties": false, "properties": {"start": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?$"}, "end": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?$"}}},
-                  "partners": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": 200}},
+                  "problem": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "approach": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "results": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "lessonsLearned": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"},
+                  "period": {"type": "object", "required": ["start"], "additionalProperties": false, "properties": {"start": {"$ref": "#/components/schemas/PartialDate"}, "end": {"$ref": "#/components/schemas/PartialDate"}}, "description": "end, when given, is not before start"},
+                  "partners": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F]*$"}},
                   "participants": {"type": "integer", "minimum": 0, "maximum": 9007199254740991}
                 },
                 "unevaluatedProperties": false

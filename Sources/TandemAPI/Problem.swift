@@ -63,6 +63,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as ValidationError {
             return try Problem.invalid(error).response(from: request, context: context)
         } catch let error as HTTPError {
+            // A path this node serves, asked with a method it does not answer: 405 and what it does answer.
+            if error.status == .notFound, case let allowed = OpenAPIDocument.methods(for: request.uri.path), !allowed.isEmpty {
+                var headers = HTTPFields()
+                headers[.allow] = allowed.joined(separator: ", ")
+                return try Problem(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); it answers \(allowed.joined(separator: ", "))", headers: headers)
+                    .response(from: request, context: context)
+            }
             let detail: String
             switch error.status {
             case .notFound: detail = "no such route: \(request.method) \(request.uri.path)"

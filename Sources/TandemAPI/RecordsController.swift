@@ -86,8 +86,8 @@ struct RecordsController {
             query.status = status
         }
         if let since = try text("updatedSince") {
-            guard let timestamp = Timestamp(since) ?? Timestamp(since + "T00:00:00Z") else {
-                throw Problem.badRequest("updatedSince must be a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z)")
+            guard let timestamp = Timestamp.rfc3339(since) else {
+                throw Problem.badRequest("updatedSince must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T08:00:00Z, 2026-11-01T09:00:00+01:00)")
             }
             query.updatedSince = timestamp
         }
@@ -203,16 +203,14 @@ struct RecordsController {
 
 /// Page cursors: opaque to callers, a position in the record table to this server.
 enum PageCursor {
-    static func encode(_ position: Int64) -> String {
-        Data("p\(position)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
-    }
+    /// What `cursor` looks like (documented in the OpenAPI description): any value of this shape is accepted.
+    static let pattern = "^[1-9][0-9]{0,17}$"
+
+    static func encode(_ position: Int64) -> String { String(position) }
 
     static func decode(_ cursor: String) -> Int64? {
-        let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
-        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("p"),
-            let position = Int64(text.dropFirst()), position > 0
-        else { return nil }
-        return position
+        guard (1...18).contains(cursor.utf8.count), cursor.utf8.first != UInt8(ascii: "0"), cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(cursor)
     }
 }
 

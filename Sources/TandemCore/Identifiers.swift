@@ -60,6 +60,43 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
         self.description = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
     }
 
+    /// Any RFC 3339 date (midnight UTC) or date-time, with a fraction and any offset: the instant
+    /// in UTC, truncated to the second (a leap second counts as the second before it). For filters.
+    public static func rfc3339(_ text: String) -> Timestamp? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 10, PartialDate(String(decoding: bytes[0..<10], as: UTF8.self))?.precision == .day,
+            let year = Digits.value(bytes[0..<4]), let month = Digits.value(bytes[5..<7]), let day = Digits.value(bytes[8..<10])
+        else { return nil }
+        var components = DateComponents(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
+        var offset = 0
+        if bytes.count > 10 {
+            guard bytes.count >= 20, bytes[10] | 0x20 == UInt8(ascii: "t"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                let hour = Digits.value(bytes[11..<13]), hour < 24, let minute = Digits.value(bytes[14..<16]), minute < 60,
+                let second = Digits.value(bytes[17..<19]), second <= 60
+            else { return nil }
+            (components.hour, components.minute, components.second) = (hour, minute, min(second, 59))
+            var rest = bytes[19...]
+            if rest.first == UInt8(ascii: ".") {
+                let digits = rest.dropFirst().prefix { (0x30...0x39).contains($0) }
+                guard !digits.isEmpty else { return nil }
+                rest = rest.dropFirst(1 + digits.count)
+            }
+            if rest.count == 1, rest.first! | 0x20 == UInt8(ascii: "z") {
+                offset = 0
+            } else if rest.count == 6, rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-"), rest[rest.startIndex + 3] == UInt8(ascii: ":"),
+                let hours = Digits.value(rest.dropFirst().prefix(2)), hours < 24, let minutes = Digits.value(rest.suffix(2)), minutes < 60
+            {
+                offset = (hours * 60 + minutes) * 60 * (rest.first == UInt8(ascii: "-") ? -1 : 1)
+            } else {
+                return nil
+            }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let local = calendar.date(from: components) else { return nil }
+        return Timestamp(local.addingTimeInterval(TimeInterval(-offset)))
+    }
+
     public static func now() -> Timestamp { Timestamp(Date()) }
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.description < rhs.description }
 }

@@ -68,11 +68,16 @@ public struct Link: Sendable, Equatable {
         return object
     }
 
+    /// `http://` or `https://` (any case), a host, and no whitespace: read on bytes, because a
+    /// combining mark after "://" would make Swift see another last character than "/".
     static func isWebAddress(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        guard let rest = ["https://", "http://"].first(where: lower.hasPrefix).map({ lower.dropFirst($0.count) }) else { return false }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !text.contains(where: \.isWhitespace)
+        let bytes = Array(text.utf8)
+        let lowered = { (byte: UInt8) in (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        guard let scheme = ["https://", "http://"].first(where: { bytes.count >= $0.utf8.count && zip(bytes, $0.utf8).allSatisfy { lowered($0) == $1 } }) else {
+            return false
+        }
+        let host = bytes.dropFirst(scheme.utf8.count).prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        return !host.isEmpty && !text.unicodeScalars.contains(where: FieldReader.isBlank)
     }
 }
 
@@ -146,7 +151,7 @@ public struct CaseStudy: Sendable, Equatable {
         results = reader.string("results", maxLength: 20_000, multiline: true)
         lessonsLearned = reader.string("lessonsLearned", maxLength: 20_000, multiline: true)
         partners = reader.stringList("partners", maxCount: 50, maxLength: 200)
-        participants = reader.integer("participants", in: 0...JSONNumber.maximumSafeInteger)
+        participants = reader.integer("participants", in: 0...JSONNumber.maximumSafeInteger, integral: true)
         period = reader.object("period").flatMap { CaseStudy.period($0, path: reader.fieldPath("period"), reader: reader) }
         try reader.finish()
         (self.basics, self.status) = (basics!, status!)

@@ -62,8 +62,12 @@ final class FieldReader {
     }
 
     func value(_ key: String, required: Bool) -> JSONValue? {
-        guard let value = object[key], value != .null else {
+        guard let value = object[key] else {
             if required { fail(key, "is required") }
+            return nil
+        }
+        guard value != .null else {
+            fail(key, required ? "is required, and must not be null" : "must not be null; leave the field out instead")
             return nil
         }
         return value
@@ -84,14 +88,18 @@ final class FieldReader {
         return parsed
     }
 
-    func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int64>) -> Int64? {
+    /// An integer. `integral`: also 250.0 or 2.5e2, which JSON Schema reads as the integer 250 (for
+    /// content an editor writes); the envelope of a signed document keeps to integers as written.
+    func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int64>, integral acceptsIntegral: Bool = false) -> Int64? {
         guard let value = value(key, required: required) else { return nil }
         guard case .number(let number) = value else {
             fail(key, "must be an integer, not a \(value.typeName)")
             return nil
         }
-        guard let integer = number.exactInteger else {
-            fail(key, "must be an integer written without a fraction or exponent")
+        let integral: Int64? =
+            if acceptsIntegral, case .double(let value) = number, value.rounded() == value, abs(value) <= 9_007_199_254_740_991 { Int64(value) } else { nil }
+        guard let integer = number.exactInteger ?? integral else {
+            fail(key, acceptsIntegral ? "must be an integer" : "must be an integer written without a fraction or exponent")
             return nil
         }
         guard range.contains(integer) else {
@@ -142,7 +150,7 @@ final class FieldReader {
         let terms = list(key, maxCount: 30) { value, path -> String? in
             guard let term = checkedString(value, at: path, maxLength: 64, multiline: false) else { return nil }
             guard Slug.isValidTerm(term) else {
-                checkedIssue(path, "must be a lowercase term of letters, digits and single hyphens, like \"co-design\" or \"médiation\"")
+                checkedIssue(path, "must be a lowercase term of Latin letters (accents included), digits and single hyphens, like \"co-design\" or \"médiation\"")
                 return nil
             }
             return term
@@ -151,14 +159,23 @@ final class FieldReader {
         return terms
     }
 
+    /// Whitespace as the OpenAPI description's patterns (ECMAScript `\s`) read it, so that a text
+    /// the description accepts is never refused here as empty, nor the other way round.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
+        default: false
+        }
+    }
+
     func checkedString(_ value: JSONValue, at path: String, maxLength: Int, multiline: Bool) -> String? {
         guard case .string(let text) = value else {
             checkedIssue(path, "must be a string, not a \(value.typeName)")
             return nil
         }
-        // Most texts start with an ASCII letter: only the others need Unicode's idea of whitespace.
+        // Most texts start with an ASCII letter: only the others need a closer look.
         let startsVisible = text.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
-        if !startsVisible, text.allSatisfy(\.isWhitespace) {
+        if !startsVisible, text.unicodeScalars.allSatisfy(Self.isBlank) {
             checkedIssue(path, "must not be empty")
             return nil
         }
@@ -196,21 +213,23 @@ enum Slug {
         isValid(text, maxLength: maxLength) { $0.isASCII && ($0.isLowercase || $0.isNumber) }
     }
 
+    /// Vocabulary terms: lowercase Latin letters with or without accents (a–z, ß–ö, ø–ÿ, œ),
+    /// digits and single hyphens, as the OpenAPI description's `Term` pattern says.
     static func isValidTerm(_ text: String) -> Bool {
-        // Most terms are ASCII: the same rule on bytes, without Unicode property lookups.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            let bytes = Array(text.utf8)
-            guard !bytes.isEmpty, bytes.count <= 64, bytes.first != 0x2D, bytes.last != 0x2D else { return false }
-            for (index, byte) in bytes.enumerated() {
-                guard (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || (byte == 0x2D && bytes[index - 1] != 0x2D) else { return false }
-            }
-            return true
+        isValid(text, maxLength: 64) { character in
+            character.unicodeScalars.count == 1 && isTermScalar(character.unicodeScalars.first!)
         }
-        return isValid(text, maxLength: 64) { ($0.isLetter && !$0.isUppercase) || ($0.isASCII && $0.isNumber) }
+    }
+
+    private static func isTermScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x61...0x7A, 0x30...0x39, 0xDF...0xF6, 0xF8...0xFF, 0x153: true
+        default: false
+        }
     }
 
     private static func isValid(_ text: String, maxLength: Int, allowed: (Character) -> Bool) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= maxLength, text.first != "-", text.last != "-", !text.contains("--") else { return false }
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength, text.first != "-", text.last != "-", !text.contains("--") else { return false }
         return text.allSatisfy { $0 == "-" || allowed($0) }
     }
 }

@@ -4,24 +4,36 @@ import TandemStore
 
 /// The version of Tandem this build is, shown in the node descriptor.
 public enum TandemVersion {
-    public static let current = "0.4.0"
+    public static let current = "0.5.0"
 }
 
 /// Change feed cursors: opaque to readers; to the server, its database epoch and a change position.
 public enum FeedCursor {
+    /// What `since` looks like (documented in the OpenAPI description): the epoch, a dot, the
+    /// position. Any value of this shape is accepted; another epoch reads again from the start.
+    public static let pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[.](0|[1-9][0-9]{0,17})$"
+
     public static func encode(_ checkpoint: PeerCheckpoint) -> String {
-        Data("\(checkpoint.epoch):\(checkpoint.position)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        "\(checkpoint.epoch).\(checkpoint.position)"
     }
 
-    /// Nil when the text is not a cursor this protocol makes.
+    /// Nil when the text is not a cursor this protocol makes. Also reads the base64url form that
+    /// Tandem 0.4 gave (`base64url(epoch:position)`), so a checkpoint taken then still resumes.
     public static func decode(_ cursor: String) -> PeerCheckpoint? {
+        let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 2 { return checkpoint(epoch: parts[0], position: parts[1]) }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, UUID(uuidString: String(parts[0])) != nil, let position = Int64(parts[1]), position >= 0 else { return nil }
-        return PeerCheckpoint(epoch: String(parts[0]), position: position)
+        let old = text.split(separator: ":", omittingEmptySubsequences: false)
+        return old.count == 2 ? checkpoint(epoch: old[0], position: old[1]) : nil
+    }
+
+    private static func checkpoint(epoch: Substring, position: Substring) -> PeerCheckpoint? {
+        guard epoch.utf8.count == 36, UUID(uuidString: String(epoch)) != nil, position.utf8.count <= 18,
+            position.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int64(position)
+        else { return nil }
+        return PeerCheckpoint(epoch: String(epoch).lowercased(), position: value)
     }
 }
 

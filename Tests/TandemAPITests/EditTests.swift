@@ -92,7 +92,9 @@ struct EditTests {
             ("GET", "/api/v1/practices?status=pilot", "", "anonymous", 400, "practices have no status"),
             ("GET", "/api/v1/cases/paris/00000000-0000-4000-8000-000000000000", "", "anonymous", 404, "no case study"),
             ("GET", "/api/v1/cases/paris/6f1c2a10-3b4d-4e5f-8a9b-0c1d2e3f4a01", "", "anonymous", 404, "no case study"),
-            ("PATCH", "/api/v1/cases", "{}", "editor", 404, "no such route"),
+            ("PATCH", "/api/v1/cases", "{}", "editor", 405, "PATCH is not allowed on /api/v1/cases; it answers GET, POST"),
+            ("TRACE", "/api/v1/cases/paris/0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c11", "", "anonymous", 405, "it answers GET, PUT, DELETE"),
+            ("GET", "/api/v1/nowhere", "", "anonymous", 404, "no such route"),
         ] as [(String, String, String, String, Int, String)])
     func badInput(method: String, path: String, body: String, caller: String, status: Int, detail: String) async throws {
         try await withNode { node in
@@ -106,6 +108,7 @@ struct EditTests {
             #expect(try reply.json["status"] == .number(.integer(Int64(status))))
             #expect(try reply.json["detail"]?.stringValue?.contains(detail) == true, "\(reply.body)")
             #expect(try node.database.allRecords().map(\.documentJSON) == before)
+            if status == 405 { #expect(reply.header("Allow").map { detail.hasSuffix($0) } == true, "Allow: \(reply.header("Allow") ?? "none")") }
         }
     }
 

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import TandemAPI
 @testable import TandemCore
+import TandemFederation
+import TandemStore
 
 @Suite("Health, metrics and the OpenAPI description", .serialized)
 struct SystemTests {
@@ -42,6 +45,28 @@ struct SystemTests {
         ("GET", "/metrics", nil, .anonymous, 200),
         ("GET", "/openapi.json", nil, .anonymous, 200),
     ]
+
+    @Test("the cursor shapes the description gives are the ones the server reads, and every value of that shape is read")
+    func cursorPatterns() throws {
+        let spec = try JSONParser.parse(OpenAPIDocument.json)
+        func at(_ value: JSONValue?, _ keys: String...) -> JSONValue? { keys.reduce(value) { $0?.objectValue?[$1] } }
+        let cursor = at(spec, "components", "parameters", "cursor", "schema", "pattern")?.stringValue
+        let parameters = at(spec, "paths", "/federation/v1/changes", "get", "parameters")?.arrayValue ?? []
+        let since = at(parameters.first { at($0, "name") == "since" }, "schema", "pattern")?.stringValue
+
+        #expect(cursor == PageCursor.pattern)
+        #expect(since == FeedCursor.pattern)
+        for text in ["1", "20", "999999999999999999"] { #expect(PageCursor.decode(text) != nil, "\(text)") }
+        for text in ["0", "01", "-1", "1e3", "9999999999999999999", "cA"] { #expect(PageCursor.decode(text) == nil, "\(text)") }
+        for text in ["00000000-0000-4000-8000-000000000000.0", "0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c11.999999999999999999"] {
+            #expect(FeedCursor.decode(text) != nil, "\(text)")
+        }
+        for text in ["00000000-0000-4000-8000-000000000000", "x.1", "00000000-0000-4000-8000-000000000000.-1", ""] { #expect(FeedCursor.decode(text) == nil, "\(text)") }
+        let checkpoint = PeerCheckpoint(epoch: "0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c11", position: 42)
+        #expect(FeedCursor.decode(FeedCursor.encode(checkpoint)) == checkpoint)
+        // A cursor Tandem 0.4 gave (base64url of epoch:position) still resumes.
+        #expect(FeedCursor.decode("MDE5M2I3YzItNWUxYS03YzNkLTlhNDAtMmYxZThiNmQ0YzExOjQy") == checkpoint)
+    }
 
     @Test("openapi.json is OpenAPI 3.1, lists exactly the operations served, and each answers as documented")
     func openAPIMatchesServer() async throws {

@@ -30,14 +30,54 @@ struct DocumentTests {
     }
 
     @Test(
-        "vocabulary terms are lowercase letters of any script, digits and single hyphens",
+        "vocabulary terms are lowercase Latin letters (accents included), digits and single hyphens",
         arguments: [
             ("co-design", true), ("médiation", true), ("3d-printing", true), ("participación", true), (String(repeating: "a", count: 64), true),
             ("co--design", false), ("-design", false), ("design-", false), ("Design", false), ("Médiation", false), ("co design", false),
-            ("", false), ("co_design", false), (String(repeating: "a", count: 65), false), ("é-", false),
+            ("", false), ("co_design", false), (String(repeating: "a", count: 65), false), ("é-", false), ("cœur", true), ("straße", true), ("город", false), ("e\u{301}", false), (String(repeating: "é", count: 64), true),
         ])
     func terms(term: String, valid: Bool) {
         #expect(Slug.isValidTerm(term) == valid, "\(term)")
+    }
+
+    @Test(
+        "a filter time is any RFC 3339 date or date-time, read as the UTC second",
+        arguments: [
+            ("2026-11-01", "2026-11-01T00:00:00Z"), ("2026-11-01T08:00:00Z", "2026-11-01T08:00:00Z"),
+            ("2026-11-01T09:30:00+01:30", "2026-11-01T08:00:00Z"), ("2026-11-01t08:00:00.999z", "2026-11-01T08:00:00Z"),
+            ("2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00Z"), ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59Z"),
+            ("2024-02-29", "2024-02-29T00:00:00Z"),
+        ])
+    func filterTime(text: String, utc: String) {
+        #expect(Timestamp.rfc3339(text)?.description == utc)
+    }
+
+    @Test("a filter time that is not RFC 3339 is refused", arguments: ["0", "2026-02-30", "2026-11-01T25:00:00Z", "2026-11-01T08:00:00", "2026-11-01T08:00:00.Z", "2026-11-01T08:00:00+1:00", "2026-11-01 08:00:00Z", "0000-01-01"])
+    func badFilterTime(text: String) {
+        #expect(Timestamp.rfc3339(text) == nil)
+    }
+
+    @Test("an integer may be written with a zero fraction or an exponent, and is kept as an integer", arguments: [JSONValue.number(.double(250.0)), .number(.double(2.5e2))])
+    func integralNumber(value: JSONValue) throws {
+        var content = Self.caseStudy
+        content["participants"] = value
+
+        let document = try Document(json: Self.document(content: content), requireProof: false)
+
+        guard case .caseStudy(let caseStudy) = document.content else { Issue.record("not a case study"); return }
+        #expect(caseStudy.participants == 250)
+        #expect(caseStudy.json["participants"] == .number(.integer(250)))
+    }
+
+    @Test("a link is any http or https address, in any case, whatever follows the scheme", arguments: ["https://ville.fr", "HtTpS://\u{1F3FB}exemple", "http://[::1]:8080/a?b#c"])
+    func validLink(url: String) throws {
+        var content = Self.caseStudy
+        content["links"] = [["url": .string(url)]]
+
+        let document = try Document(json: Self.document(content: content), requireProof: false)
+
+        guard case .caseStudy(let caseStudy) = document.content else { Issue.record("not a case study"); return }
+        #expect(caseStudy.basics.links.map(\.url) == [url])
     }
 
     @Test("a valid case study reads into typed fields")
@@ -80,6 +120,10 @@ struct DocumentTests {
             ("period", ["start": "2023-09", "end": "2023-05"], "content.period.end: must not be before start"),
             ("period", ["start": "2023-02-30"], "content.period.start: must be a date"),
             ("links", [["url": "javascript:alert(1)"]], "content.links[0].url: must be an http or https address"),
+            ("links", [["url": "https://"]], "content.links[0].url: must be an http or https address"),
+            ("links", [["url": "https://ville.fr/a b"]], "content.links[0].url: must be an http or https address"),
+            ("links", [["url": "https://ville.fr/\u{3000}"]], "content.links[0].url: must be an http or https address"),
+            ("methods", .null, "content.methods: must not be null; leave the field out instead"),
             ("summry", "typo", "content.summry: unknown field"),
         ] as [(String, JSONValue?, String)])
     func invalidContent(field: String, value: JSONValue?, message: String) {
