@@ -14,7 +14,7 @@ struct EditorAuthentication: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw Problem.unauthorized("the Authorization header must be \"Bearer <token>\"")
         }
-        // Looking up by hash means the secret itself is never compared, so no timing leaks it.
+        // Only hashes are stored; the store compares them in constant time.
         guard let token = try database.activeToken(hash: TokenSecret.hash(String(parts[1]).trimmingCharacters(in: .whitespaces))) else {
             throw Problem.unauthorized("the token is unknown or revoked")
         }

@@ -36,11 +36,13 @@ extension AppDatabase {
         }
     }
 
-    /// The active token whose secret hashes to `hash`, if any.
+    /// The active token whose secret hashes to `hash`, if any. Every active token is compared, each
+    /// in constant time, so the answer takes as long whichever token matches and however closely.
     public func activeToken(hash: String) throws(StoreError) -> EditorToken? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM token WHERE hash = ? AND revokedAt IS NULL", arguments: [hash]).map(Self.token(from:))
-        }
+        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM token WHERE revokedAt IS NULL") }
+        var found: EditorToken?
+        for row in rows where ConstantTime.equal(row["hash"] as String, hash) { found = Self.token(from: row) }
+        return found
     }
 
     private static func token(from row: Row) -> EditorToken {

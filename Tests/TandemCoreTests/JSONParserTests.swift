@@ -61,3 +61,11 @@ struct JSONParserTests {
         #expect(values.map(\.line) == [1, 3, 6])
     }
 }
+
+@Suite("Constant-time comparison")
+struct ConstantTimeTests {
+    @Test("equal only when every byte is", arguments: [("abc", "abc", true), ("abc", "abd", false), ("abc", "bbc", false), ("abc", "abcd", false), ("", "", true), ("é", "e\u{301}", false)])
+    func equal(left: String, right: String, same: Bool) {
+        #expect(ConstantTime.equal(left, right) == same)
+    }
+}
