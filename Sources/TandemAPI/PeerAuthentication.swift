@@ -5,11 +5,13 @@ import TandemStore
 
 /// Reads an RFC 9421 signature (`Signature-Input` and `Signature`) once for every route. A
 /// signature that does not verify is refused (401). One that verifies with a current key of a
-/// cohort member makes the caller that member; any other signer is treated as anonymous.
+/// cohort member makes the caller that member, once: it must carry a nonce, and the same nonce
+/// again within the signature's lifetime is a replay (401). Any other signer is anonymous.
 struct PeerAuthentication: RouterMiddleware {
     typealias Context = TandemRequestContext
     let database: AppDatabase
     let directory: CohortDirectory
+    let nonces = NonceCache()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let input = request.headers.first { $0.name.canonicalName == "signature-input" }?.value
@@ -30,6 +32,12 @@ struct PeerAuthentication: RouterMiddleware {
         let keys = KeyRing(directory: directory, statements: try database.keyStatements())
         var context = context
         if let member = keys.owner(of: verified.key), keys.retirement(of: verified.key) == nil {
+            guard let nonce = verified.nonce else { throw Problem.unauthorized("a member's signed request must carry a nonce") }
+            switch nonces.record(key: verified.key.description, nonce: nonce, validUntil: verified.validUntil) {
+            case .fresh: break
+            case .replayed: throw Problem.unauthorized("this signature was already used (a replayed request); sign each request anew")
+            case .full: throw Problem(.serviceUnavailable, "too many signed requests in the last \(MessageSignature.lifetime) seconds; try again shortly")
+            }
             context.peer = member
             context.logger[metadataKey: "peer"] = "\(member)"
         }

@@ -73,6 +73,10 @@ public enum MessageSignature {
     /// A checked signature: the key that made it, to be matched to a member by the caller.
     public struct Verified: Sendable {
         public let key: DIDKey
+        /// The signature's nonce, if it has one, and the time (seconds since 1970) after which the
+        /// signature no longer verifies: how long a replay cache must remember the nonce.
+        public let nonce: String?
+        public let validUntil: Int
     }
 
     /// Checks the first signature of a request against Tandem's rules: the required components are
@@ -100,7 +104,8 @@ public enum MessageSignature {
         guard key.publicKey.isValidSignature(Array(bytes), for: Array(base.utf8)) else {
             throw SignatureError("the signature does not match the request")
         }
-        return Verified(key: key)
+        let validUntil = min(created + lifetime, parsed.values["expires"].flatMap(Int.init) ?? Int.max)
+        return Verified(key: key, nonce: parsed.values["nonce"], validUntil: validUntil)
     }
 
     /// The first `label=value` member of a structured-field dictionary (RFC 8941), value as sent.

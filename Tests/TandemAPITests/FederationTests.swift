@@ -64,6 +64,34 @@ struct FederationTests {
         }
     }
 
+    @Test("a member's signature works once: a replayed, expired or nonce-less one is refused; a stranger's replay is only anonymous")
+    func replayedAndExpiredSignatures() async throws {
+        try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
+            let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
+            try mexico.write("Solo para la cohorte", visibility: .cohort)
+            let client = try Self.client(trusting: mexico)
+            let path = "/federation/v1/changes"
+
+            let signed = try Self.signedHeaders(for: mexico, path, key: try paris.key)
+            let first = try await Self.get(client, mexico, path, headers: signed)
+            let replay = try await Self.get(client, mexico, path, headers: signed)
+            let expired = try await Self.get(client, mexico, path, headers: try Self.signedHeaders(for: mexico, path, key: try paris.key, created: Int(Date().timeIntervalSince1970) - 301))
+            let noNonce = try await Self.get(client, mexico, path, headers: try Self.signedHeaders(for: mexico, path, key: try paris.key, nonce: nil))
+            let stranger = try Self.signedHeaders(for: mexico, path, key: try Ed25519PrivateKey())
+            let strangerFirst = try await Self.get(client, mexico, path, headers: stranger)
+            let strangerReplay = try await Self.get(client, mexico, path, headers: stranger)
+            try await client.shutdown()
+
+            #expect(first.status == 200 && first.body.contains("Solo para la cohorte"))
+            #expect(replay.status == 401 && replay.body.contains("replayed"), "\(replay.body)")
+            #expect(expired.status == 401 && expired.body.contains("older than 300 seconds"), "\(expired.body)")
+            #expect(noNonce.status == 401 && noNonce.body.contains("nonce"), "\(noNonce.body)")
+            for reply in [strangerFirst, strangerReplay] {
+                #expect(reply.status == 200 && !reply.body.contains("Solo para la cohorte") && reply.body.contains("\"reader\":null"), "\(reply.body)")
+            }
+        }
+    }
+
     @Test("cohort records go to members' signed requests only; a bad signature is refused")
     func cohortRecordsReachMembersOnly() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
@@ -346,10 +374,13 @@ struct FederationTests {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
     }
 
-    static func signedHeaders(for node: CohortNode, _ pathAndQuery: String, key: Ed25519PrivateKey) throws -> [(String, String)] {
+    static func signedHeaders(
+        for node: CohortNode, _ pathAndQuery: String, key: Ed25519PrivateKey, created: Int = Int(Date().timeIntervalSince1970),
+        nonce: String? = UUID().uuidString.lowercased()
+    ) throws -> [(String, String)] {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
         let request = MessageSignature.Request(method: "GET", authority: "127.0.0.1:\(node.port)", path: parts[0], query: parts.count > 1 ? parts[1] : nil)
-        let signed = try MessageSignature.sign(request, key: key, keyID: DIDKey(key.publicKey).description)
+        let signed = try MessageSignature.sign(request, key: key, keyID: DIDKey(key.publicKey).description, created: created, nonce: nonce)
         return [("Signature-Input", signed.signatureInput), ("Signature", signed.signature)]
     }
 
