@@ -58,10 +58,9 @@ public struct FeedIngest: Sendable {
                 Self.tally(last.page, try await last.outcomes.value, into: &report)
             }
         } catch {
-            // The page being stored when the next one failed is kept (with its cursor) and counted.
-            if let last = storing {
-                do { Self.tally(last.page, try await last.outcomes.value, into: &report) } catch let storeError { throw storeError }
-            }
+            // The page being stored when the next one failed is kept (with its cursor) and counted;
+            // if storing it failed too, that is the error to report.
+            if let last = storing { Self.tally(last.page, try await last.outcomes.value, into: &report) }
             throw error
         }
     }
