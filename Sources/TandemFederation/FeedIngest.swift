@@ -33,7 +33,7 @@ public struct FeedIngest: Sendable {
     ) async throws {
         var checkpoint = checkpoint
         var pages = 0
-        var storing: (page: CheckedPage, outcomes: Task<[ApplyOutcome], any Error>)?
+        var storing: Storing?
         do {
             while true {
                 report.requests += 1
@@ -41,28 +41,35 @@ public struct FeedIngest: Sendable {
                 try accept(page, after: checkpoint, pages: pages, key: key, report: &report)
                 pages += 1
                 let checked = check(page)
-                if let previous = storing {
-                    storing = nil
-                    Self.tally(previous.page, try await previous.outcomes.value, into: &report)
-                }
+                try await Self.finish(&storing, into: &report)
                 let (database, peer) = (database, peer)
-                storing = (checked, Task {
+                storing = Storing(page: checked, outcomes: Task {
                     try await database.applyPeerPage(
                         peer: peer, documents: checked.documents, rejections: checked.rejections, checkpoint: checked.next, lag: checked.remaining)
                 })
                 checkpoint = page.next
                 guard page.hasMore, !page.items.isEmpty else { break }
             }
-            if let last = storing {
-                storing = nil
-                Self.tally(last.page, try await last.outcomes.value, into: &report)
-            }
+            try await Self.finish(&storing, into: &report)
         } catch {
             // The page being stored when the next one failed is kept (with its cursor) and counted;
             // if storing it failed too, that is the error to report.
-            if let last = storing { Self.tally(last.page, try await last.outcomes.value, into: &report) }
+            try await Self.finish(&storing, into: &report)
             throw error
         }
+    }
+
+    /// A page handed to the store, and the outcomes it will give.
+    struct Storing {
+        let page: CheckedPage
+        let outcomes: Task<[ApplyOutcome], any Error>
+    }
+
+    /// Waits for the page being stored, if any, and counts what storing it did.
+    private static func finish(_ storing: inout Storing?, into report: inout PeerSyncReport) async throws {
+        guard let current = storing else { return }
+        storing = nil
+        tally(current.page, try await current.outcomes.value, into: &report)
     }
 
     /// A page's documents after rules 1–3.
