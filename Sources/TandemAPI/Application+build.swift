@@ -118,7 +118,7 @@ public func buildApplication(_ runtime: NodeRuntime, logger: Logger, onServerRun
     let configuration = runtime.configuration
     return Application(
         router: buildRouter(runtime),
-        server: try .tls(.http1(), tlsConfiguration: tlsConfiguration),
+        server: try .tls(.http1(configuration: configuration.limits.http1), tlsConfiguration: tlsConfiguration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tandem"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -10,6 +10,8 @@ import TandemFederation
 /// - `node.slug` (`paris`), `node.lab`, `node.city`, `node.country`: who this node is.
 /// - `node.key` (`<data.dir>/node.pem`): the Ed25519 signing key, made on first start when missing.
 /// - `http.host` (`127.0.0.1`), `http.port` (`8443`), `http.maxBodySize` (`1048576` bytes).
+/// - `http.idleTimeout` (`30` seconds): a connection with no request under way is closed after this.
+/// - `http.requestTimeout` (`30` seconds): from a request's head to the end of its response.
 /// - `tls.certificate`, `tls.key` (empty): PEM files; when both are empty a self-signed
 ///   certificate is made in the data folder.
 /// - `data.dir` (`./.tandem/paris`): the SQLite database, keys and certificate.
@@ -29,6 +31,7 @@ public struct NodeConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var maxBodySize: Int
+    public var limits: ConnectionLimits
     public var dataDirectory: String
     public var keyPath: String
     public var certificatePath: String?
@@ -95,6 +98,9 @@ public struct NodeConfiguration: Sendable {
             }
             return .milliseconds(Int(number * 1000))
         }
+        limits = ConnectionLimits(
+            idleTimeout: try seconds("http.idleTimeout", "30", allowZero: false),
+            requestTimeout: try seconds("http.requestTimeout", "30", allowZero: false))
         let interval = try seconds("sync.interval", "300", allowZero: true)
         let timeout = try seconds("sync.timeout", "10", allowZero: false)
         let pageText = value("sync.pageSize", String(FeedPage.defaultLimit))
@@ -116,13 +122,20 @@ public struct NodeConfiguration: Sendable {
     public var yaml: String {
         let quoted = YAMLText.quoted
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
-        func seconds(_ duration: Duration?) -> String { String(duration.map { $0.components.seconds } ?? 0) }
+        func seconds(_ duration: Duration?) -> String {
+            guard let duration else { return "0" }
+            let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+            return milliseconds % 1000 == 0 ? String(milliseconds / 1000) : String(Double(milliseconds) / 1000)
+        }
         var lines = [
             "node:", "  slug: \(slug)", "  lab: \(quoted(lab))", "  city: \(quoted(city))", "  country: \(country)",
             "  key: \(quoted(absolute(keyPath)))",
         ]
         if let publicURL { lines.append("  url: \(publicURL)") }
-        lines += ["http:", "  host: \(host)", "  port: \(port)", "  maxBodySize: \(maxBodySize)"]
+        lines += [
+            "http:", "  host: \(host)", "  port: \(port)", "  maxBodySize: \(maxBodySize)",
+            "  idleTimeout: \(seconds(limits.idleTimeout))", "  requestTimeout: \(seconds(limits.requestTimeout))",
+        ]
         if let certificatePath, let certificateKeyPath {
             lines += ["tls:", "  certificate: \(quoted(absolute(certificatePath)))", "  key: \(quoted(absolute(certificateKeyPath)))"]
         }

@@ -225,6 +225,10 @@ enum JSONBody {
             buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, "the request body is larger than \(limit) bytes")
+        } catch {
+            // The client went away, or was cut off by the request timeout, before the body's end:
+            // its fault, not the node's, and no one may be there to read the answer.
+            throw Problem.badRequest("the request body ended before it was complete")
         }
         do {
             return try JSONParser.parse(Array(buffer.readableBytesView))

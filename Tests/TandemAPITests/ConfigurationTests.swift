@@ -6,6 +6,14 @@ import Testing
 
 @Suite("The demo cities' configs")
 struct ConfigurationTests {
+    /// A configuration from the defaults and `values` alone, with no file.
+    static func configuration(_ values: [String: String]) throws -> NodeConfiguration {
+        let provider = InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map { key, value in
+            (AbsoluteConfigKey(key.split(separator: ".").map(String.init)), ConfigValue(.string(value), isSecret: false))
+        }))
+        return try NodeConfiguration(reader: ConfigReader(provider: provider), baseDirectory: NSTemporaryDirectory())
+    }
+
     @Test(
         "each city's config reads, and its sample records load, signed by its own key",
         arguments: [("default.yaml", "paris", 8443, 11), ("mexico-city.yaml", "mexico-city", 8444, 3), ("rennes.yaml", "rennes", 8445, 2)])

@@ -127,7 +127,7 @@ struct EditTests {
 
     @Test("a body over the limit gets 413, and so does a record over 256 KiB")
     func sizeLimits() async throws {
-        try await withNode(samples: false, maxBodySize: 64 * 1024) { node in
+        try await withNode(samples: false, settings: ["http.maxBodySize": "65536"]) { node in
             var big = spanishCase
             big["problem"] = .string(String(repeating: "x", count: 70 * 1024))
 

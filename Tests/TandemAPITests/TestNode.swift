@@ -27,13 +27,14 @@ final class TestNode: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func start(samples: Bool = true, maxBodySize: Int? = nil) async throws -> TestNode {
+    /// `settings` are config keys and values on top of the defaults (`http.maxBodySize`: `"65536"`).
+    static func start(samples: Bool = true, settings: [String: String] = [:]) async throws -> TestNode {
         let folder = NSTemporaryDirectory() + "tandem-api-" + UUID().uuidString
         var values: [AbsoluteConfigKey: ConfigValue] = [
             "data.dir": .init(.string(folder), isSecret: false), "http.port": .init(.string("0"), isSecret: false),
         ]
         if samples { values["samples.file"] = .init(.string("samples/paris.jsonl"), isSecret: false) }
-        if let maxBodySize { values["http.maxBodySize"] = .init(.string(String(maxBodySize)), isSecret: false) }
+        for (key, value) in settings { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false) }
         let configuration = try NodeConfiguration(
             reader: ConfigReader(provider: InMemoryProvider(values: values)),
             baseDirectory: repositoryRoot.appendingPathComponent("Config").path)
@@ -128,8 +129,8 @@ struct TestNodeError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a fresh node, stopping it afterwards whatever happens.
-func withNode(samples: Bool = true, maxBodySize: Int? = nil, _ body: (TestNode) async throws -> Void) async throws {
-    let node = try await TestNode.start(samples: samples, maxBodySize: maxBodySize)
+func withNode(samples: Bool = true, settings: [String: String] = [:], _ body: (TestNode) async throws -> Void) async throws {
+    let node = try await TestNode.start(samples: samples, settings: settings)
     do {
         try await body(node)
     } catch {
