@@ -375,11 +375,11 @@ struct FederationTests {
     }
 
     static func signedHeaders(
-        for node: CohortNode, _ pathAndQuery: String, key: Ed25519PrivateKey, created: Int = Int(Date().timeIntervalSince1970),
+        for node: CohortNode, _ pathAndQuery: String, method: String = "GET", key: Ed25519PrivateKey, created: Int = Int(Date().timeIntervalSince1970),
         nonce: String? = UUID().uuidString.lowercased()
     ) throws -> [(String, String)] {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
-        let request = MessageSignature.Request(method: "GET", authority: "127.0.0.1:\(node.port)", path: parts[0], query: parts.count > 1 ? parts[1] : nil)
+        let request = MessageSignature.Request(method: method, authority: "127.0.0.1:\(node.port)", path: parts[0], query: parts.count > 1 ? parts[1] : nil)
         let signed = try MessageSignature.sign(request, key: key, keyID: DIDKey(key.publicKey).description, created: created, nonce: nonce)
         return [("Signature-Input", signed.signatureInput), ("Signature", signed.signature)]
     }
