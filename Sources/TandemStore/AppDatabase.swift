@@ -156,6 +156,28 @@ public struct AppDatabase: Sendable {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'")! }
     }
 
+    /// SQLite's own check of the file (`PRAGMA integrity_check`) and FTS5's check of the search
+    /// index against the records: empty when both are sound, else what they found.
+    public func integrityProblems() throws(StoreError) -> [String] {
+        let file = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        var problems = file == ["ok"] ? [] : file
+        do {
+            // FTS5 runs its check as a write to the index table; it changes nothing.
+            try write { db in try db.execute(sql: "INSERT INTO record_fts(record_fts) VALUES ('integrity-check')") }
+        } catch {
+            problems.append("the search index does not match the records: \(error)")
+        }
+        return problems
+    }
+
+    /// Every peer whose feed this node has read, with where reading resumes.
+    public func checkpoints() throws(StoreError) -> [(peer: String, checkpoint: PeerCheckpoint)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT slug, epoch, position FROM peer WHERE epoch IS NOT NULL ORDER BY slug")
+                .map { (peer: $0["slug"], checkpoint: PeerCheckpoint(epoch: $0["epoch"], position: $0["position"])) }
+        }
+    }
+
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try writer.read(body) } catch { throw StoreError(error) }
     }

@@ -10,7 +10,7 @@ struct Tandem: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Sync.self, Status.self, Quarantine.self, Demo.self, Token.self, Export.self, Import.self, Keys.self, Sign.self,
-            Verify.self,
+            Verify.self, Check.self,
         ]
     )
 }

@@ -171,7 +171,7 @@ struct FederationCommandTests {
         #expect(checked.status == 0 && checked.lines.count == 18, "\(checked.stdout)")
     }
 
-    @Test("a sync killed with SIGKILL mid-feed keeps its cursor with its data; the next run resumes and completes")
+    @Test("a sync killed with SIGKILL at random points: each time the store checks out and its cursor covers only stored records; the next run completes")
     func killedSyncResumes() throws {
         let count = 1500
         var lines: [String] = []
@@ -179,12 +179,23 @@ struct FederationCommandTests {
             lines.append(#"{"type": "CaseStudy", "id": "\#(UUID().uuidString.lowercased())", "visibility": "public", "content": {"title": "Cas numéro \#(index)", "summary": "Un cas pour remplir le flux.", "language": "fr", "status": "idea"}}"#)
         }
         try lines.joined(separator: "\n").write(toFile: folder + "/many.jsonl", atomically: true, encoding: .utf8)
-        _ = try makeCohort([("paris", folder + "/many.jsonl", nil), ("mexico-city", nil, nil)])
+        let ports = try makeCohort([("paris", folder + "/many.jsonl", nil), ("mexico-city", nil, nil)])
         let paris = try ServeProcess(config: "\(folder)/paris.yaml")
         defer { paris.stop() }
 
+        // How long a whole sync takes here; kill points are drawn from that span. A run that ends
+        // before its kill point (there was little left) starts the next one from an empty store.
+        let started = Date()
+        #expect(try TandemProcess.run(["sync"] + config("mexico-city")).status == 0)
+        let duration = Date().timeIntervalSince(started)
+        func emptyStore() throws {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(folder)/mexico-city/tandem.sqlite\(suffix)") }
+        }
+        try emptyStore()
+        let delays = (0..<8).map { _ in Double.random(in: 0.05...max(0.1, duration * 0.9)) }
+        print("crash test: a whole sync takes \(String(format: "%.2f", duration)) s; killing tandem sync after \(delays.map { String(format: "%.2f s", $0) }.joined(separator: ", "))")
         var kills = 0
-        for delay in [0.3, 0.6, 0.9] {
+        for delay in delays {
             let process = Process()
             process.executableURL = try TandemProcess.executable
             process.arguments = ["sync"] + config("mexico-city")
@@ -192,20 +203,51 @@ struct FederationCommandTests {
             process.standardError = Pipe()
             try process.run()
             Thread.sleep(forTimeInterval: delay)
-            if process.isRunning {
+            let killed = process.isRunning
+            if killed {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
             }
             process.waitUntilExit()
-            // Whatever was stored verifies, and the store opens.
-            let export = try TandemProcess.run(["export"] + config("mexico-city")).stdout
-            if !export.isEmpty { #expect(try TandemProcess.run(["verify"], stdin: export).status == 0) }
+
+            // SQLite's integrity check, the search index and every stored record's proof.
+            let check = try TandemProcess.run(["check"] + config("mexico-city"))
+            #expect(check.status == 0 && check.stdout.contains("store ok"), "after a kill at \(delay) s: \(check.stdout) \(check.stderr)")
+            // Every document of Paris's feed up to the saved cursor is stored: the cursor never runs ahead.
+            if let line = check.lines.first(where: { $0.hasPrefix("paris: resumes after position ") }) {
+                let position = try #require(Int(line.split(separator: " ")[4]), "\(line)")
+                let fed = try feed(port: try #require(ports["paris"]), slug: "paris", upTo: position)
+                let held = try held("mexico-city")
+                #expect(fed.count == position)
+                #expect(fed.filter { held[$0] == nil }.isEmpty, "after a kill at \(delay) s the cursor says \(position) but \(fed.filter { held[$0] == nil }.count) of those are not stored")
+            }
+            if !killed { try emptyStore() }
         }
+        #expect(kills > 0, "no run was still going at its kill point")
         let final = try TandemProcess.run(["sync"] + config("mexico-city"))
         #expect(final.status == 0, "\(final.stdout)")
         #expect(try held("mexico-city").count == count, "after \(kills) kills: \(final.stdout)")
+        #expect(try TandemProcess.run(["check"] + config("mexico-city")).stdout.contains("store ok: integrity ok, search index ok, \(count) records verified"))
         let status = try TandemProcess.run(["status", "--json"] + config("mexico-city"))
         #expect(status.lines.contains { $0.contains(#""slug":"paris""#) && $0.contains(#""lag":0"#) })
+        print("crash test: \(kills) kills of \(delays.count) runs; final sync: \(final.stdout.split(separator: "\n").first ?? "")")
+    }
+
+    /// origin/id of the first `count` documents of a node's feed, read anonymously over HTTPS.
+    func feed(port: Int, slug: String, upTo count: Int) throws -> [String] {
+        var documents: [String] = []
+        var since: String?
+        while documents.count < count {
+            let limit = min(1000, count - documents.count)
+            let url = "https://127.0.0.1:\(port)/federation/v1/changes?limit=\(limit)" + (since.map { "&since=\($0)" } ?? "")
+            let body = try #require(try curl(["--cacert", "\(folder)/\(slug)/cert.pem", url]))
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            let items = try #require(page["items"] as? [[String: Any]])
+            guard !items.isEmpty else { break }
+            documents += items.map { "\($0["origin"]!)/\($0["id"]!)" }
+            since = page["next"] as? String
+        }
+        return documents
     }
 }
 
