@@ -247,9 +247,10 @@ struct FederationTests {
         let slow = try FakePeer(slug: "grenoble")
         let impostor = try FakePeer(slug: "bordeaux")
         let endless = try FakePeer(slug: "nice")
-        let downPort = try freePort()
+        let downPort = try RefusingPort()
+        defer { withExtendedLifetime(downPort) {} }
         let down = CohortDirectory.entry(
-            slug: NodeSlug("marseille")!, lab: "Lab", city: "Marseille", country: "FR", url: "https://127.0.0.1:\(downPort)",
+            slug: NodeSlug("marseille")!, lab: "Lab", city: "Marseille", country: "FR", url: "https://127.0.0.1:\(downPort.port)",
             fingerprint: String(repeating: "AB", count: 32), keys: [DIDKey(try Ed25519PrivateKey().publicKey)])
         let wrongFingerprint = try malformed.fingerprint
         try await withCohort(

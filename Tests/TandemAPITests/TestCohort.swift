@@ -24,6 +24,29 @@ func freePort() throws -> Int {
     return port
 }
 
+/// A port on 127.0.0.1 that refuses connections while this value lives: bound but never listening,
+/// so no other test running alongside can take it (a port that was merely free could be).
+final class RefusingPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard descriptor >= 0, bound else { throw TestNodeError("cannot reserve a port") }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+}
+
 /// One member of a test cohort: a real node (HTTPS, SQLite file) whose data folder outlives
 /// restarts, so a test can stop it, rotate its key or re-create its database, and start it again.
 final class CohortNode: @unchecked Sendable {

@@ -6,25 +6,31 @@ import Testing
 import Glibc
 #endif
 
-/// A `tandem serve` process on a free port, stopped with SIGTERM (or killed) by the test.
+/// A `tandem serve` process on a free port, stopped with SIGTERM (or killed) by the test. What it
+/// prints goes to a file, so a chatty log level never fills a pipe and stalls it.
 final class ServeProcess {
     let process = Process()
-    let output = Pipe()
+    let logPath: String
 
-    init(config: String) throws {
+    init(config: String, environment: [String: String] = [:]) throws {
+        logPath = config + "." + UUID().uuidString + ".log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = try TandemProcess.executable
         process.arguments = ["serve", "--config", config]
-        process.standardOutput = output
-        process.standardError = output
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
         try process.run()
         // Wait for the line that says it listens (or for the process to end).
-        var seen = ""
-        while !seen.contains("listening on") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw TestFailure("serve ended before listening: \(seen)") }
-            seen += String(decoding: data, as: UTF8.self)
+        while !self.log.contains("listening on") {
+            guard process.isRunning else { throw TestFailure("serve ended before listening: \(self.log)") }
+            Thread.sleep(forTimeInterval: 0.05)
         }
     }
+
+    /// Everything it has printed so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func stop() {
         guard process.isRunning else { return }
@@ -231,6 +237,107 @@ struct FederationCommandTests {
         let status = try TandemProcess.run(["status", "--json"] + config("mexico-city"))
         #expect(status.lines.contains { $0.contains(#""slug":"paris""#) && $0.contains(#""lag":0"#) })
         print("crash test: \(kills) kills of \(delays.count) runs; final sync: \(final.stdout.split(separator: "\n").first ?? "")")
+    }
+
+    @Test("a full workout (serve at trace level, tokens, edits, bad credentials, a sync) shows no token and no private key anywhere")
+    func secretsStaySecret() throws {
+        let ports = try makeCohort([("paris", Self.samples + "/paris.jsonl", nil), ("mexico-city", Self.samples + "/mexico-city.jsonl", nil)])
+        let trace = ["LOG_LEVEL": "trace"]
+        let nodes = try ["paris", "mexico-city"].map { try ServeProcess(config: "\(folder)/\($0).yaml", environment: trace) }
+        defer { nodes.forEach { $0.stop() } }
+
+        // Everything a user or an operator would see: command output, then every answer, headers included.
+        var seen: [(String, String)] = []
+        func tandem(_ arguments: [String]) throws -> TandemProcess.Output {
+            let output = try TandemProcess.run(arguments, environment: trace)
+            seen.append(("tandem \(arguments.joined(separator: " "))", output.stdout + output.stderr))
+            return output
+        }
+        func call(_ slug: String, _ method: String, _ path: String, headers: [String] = [], body: String? = nil) throws -> String {
+            var arguments = ["-sS", "-i", "-X", method, "--cacert", "\(folder)/\(slug)/cert.pem"]
+            for header in headers { arguments += ["-H", header] }
+            if let body { arguments += ["-H", "Content-Type: application/json", "-d", body] }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["curl"] + arguments + ["https://127.0.0.1:\(ports[slug]!)\(path)"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let reply = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            seen.append(("\(method) \(slug)\(path)", reply))
+            return reply
+        }
+
+        // `token create` prints the token, once, to its maker: that output is the one place it belongs.
+        func newToken(_ name: String, _ slug: String) throws -> String {
+            let output = try TandemProcess.run(["token", "create", "--name", name] + config(slug), environment: trace)
+            #expect(output.status == 0 && output.lines.count == 1, "\(output.stdout)\(output.stderr)")
+            return output.stdout.trimmingCharacters(in: .newlines)
+        }
+        let token = try newToken("editor", "paris")
+        let former = try newToken("former", "paris")
+        let partnerToken = try newToken("editor", "mexico-city")
+        #expect(try tandem(["token", "revoke", "former"] + config("paris")).status == 0)
+        _ = try tandem(["token", "list"] + config("paris"))
+
+        let body = #"{"visibility": "cohort", "content": {"title": "Atelier secret", "summary": "Réservé à la cohorte.", "language": "fr", "status": "pilot"}}"#
+        let created = try call("paris", "POST", "/api/v1/cases", headers: ["Authorization: Bearer \(token)"], body: body)
+        #expect(created.hasPrefix("HTTP/1.1 201"), "\(created)")
+        let id = try #require(created.range(of: #""id":"[0-9a-f-]{36}""#, options: .regularExpression).map { String(created[$0].dropFirst(6).dropLast()) })
+        _ = try call("paris", "PUT", "/api/v1/cases/paris/\(id)", headers: ["Authorization: Bearer \(token)", "If-Match: \"v1\""], body: body)
+        _ = try call("paris", "GET", "/api/v1/cases/paris/\(id)", headers: ["Authorization: Bearer \(token)"])
+        _ = try call("paris", "GET", "/api/v1/cases?q=atelier", headers: ["Authorization: Bearer \(token)"])
+        _ = try call("mexico-city", "POST", "/api/v1/cases", headers: ["Authorization: Bearer \(partnerToken)"], body: body)
+        // Bad credentials: revoked, unknown, without "Bearer", in a query string.
+        for header in ["Authorization: Bearer \(former)", "Authorization: Bearer \(token)x", "Authorization: \(token)", "Authorization: Basic \(token)"] {
+            #expect(try call("paris", "POST", "/api/v1/cases", headers: [header], body: body).hasPrefix("HTTP/1.1 401"))
+        }
+        _ = try call("paris", "GET", "/api/v1/cases?token=\(token)")
+        for path in ["/api/v1/nodes", "/metrics", "/federation/v1/node", "/federation/v1/changes", "/healthz", "/openapi.json"] {
+            _ = try call("paris", "GET", path, headers: ["Authorization: Bearer \(token)"])
+        }
+        #expect(try tandem(["sync"] + config("mexico-city")).status == 0)
+        #expect(try tandem(["sync"] + config("paris")).status == 0)
+        _ = try call("paris", "DELETE", "/api/v1/cases/paris/\(id)", headers: ["Authorization: Bearer \(token)"])
+        for command in [["status"], ["status", "--json"], ["quarantine", "list"], ["export"], ["keys", "entry"], ["check"]] {
+            _ = try tandem(command + config("paris"))
+        }
+        _ = try tandem(["keys", "show", "\(folder)/paris/node.pem"])
+        nodes.forEach { $0.stop() }
+        for (slug, node) in zip(["paris", "mexico-city"], nodes) { seen.append(("the \(slug) node's log", node.log)) }
+
+        // The secrets, in every spelling they could leak in.
+        var secrets: [(String, String)] = [("paris's editor token", token), ("the revoked token", former), ("mexico-city's token", partnerToken)]
+        for slug in ["paris", "mexico-city"] {
+            let path = "\(folder)/\(slug)/node.pem"
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(path) is not 0600")
+            let pem = try String(contentsOfFile: path, encoding: .utf8)
+            let base64 = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+            let der = try #require(Data(base64Encoded: base64))
+            let seed = der.suffix(32)
+            secrets += [
+                ("\(slug)'s key file", base64),
+                ("\(slug)'s private key in hex", seed.map { String(format: "%02x", $0) }.joined()),
+                ("\(slug)'s private key in base64", String(seed.base64EncodedString().dropLast())),
+                ("\(slug)'s private key in base64url",
+                    String(seed.base64EncodedString().dropLast().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))),
+            ]
+        }
+        #expect(seen.count >= 25)
+        #expect(nodes[0].log.contains("trace"), "the log was not at trace level: \(nodes[0].log.prefix(500))")
+        for (source, text) in seen {
+            // Issue.record, not #expect: a failure must not print the text, and the secret with it.
+            for (secret, value) in secrets where text.contains(value) { Issue.record("\(source) shows \(secret)") }
+        }
+        // Tokens are stored only as hashes: not in the database file or its write-ahead log.
+        for suffix in ["", "-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/paris/tandem.sqlite\(suffix)"))) ?? Data()
+            #expect(bytes.range(of: Data(token.utf8)) == nil && bytes.range(of: Data(former.utf8)) == nil, "tandem.sqlite\(suffix) holds a token")
+        }
+        print("secrets test: \(seen.count) outputs, answers and logs (\(seen.map(\.1.utf8.count).reduce(0, +)) bytes) searched for \(secrets.count) secret spellings")
     }
 
     /// origin/id of the first `count` documents of a node's feed, read anonymously over HTTPS.
