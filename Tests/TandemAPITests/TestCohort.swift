@@ -31,17 +31,9 @@ final class RefusingPort: Sendable {
     private let descriptor: Int32
 
     init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard descriptor >= 0, bound else { throw TestNodeError("cannot reserve a port") }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
+        guard let socket = LoopbackPort.bound() else { throw TestNodeError("cannot reserve a port") }
+        descriptor = socket.descriptor
+        port = socket.port
     }
 
     deinit { close(descriptor) }
