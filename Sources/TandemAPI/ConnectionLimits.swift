@@ -3,7 +3,6 @@ import HummingbirdCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import TandemCore
 
 /// How much a client may send and how long it may take, per connection.
 ///
@@ -98,7 +97,7 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let problem = Problem(
             .init(code: 431), title: "Request Header Fields Too Large",
             "the request's address and headers are too large: at most \(ConnectionLimits.maximumFieldBytes) bytes for the address or any one header, \(ConnectionLimits.maximumHeaderBytes) bytes in all, and \(ConnectionLimits.maximumFieldCount) headers")
-        let body = ByteBuffer(string: (try? JSONValue.object(problem.json).serialized()) ?? "{}")
+        let body = problem.body
         let head = HTTPResponse(
             status: problem.status,
             headerFields: [.contentType: "application/problem+json", .contentLength: String(body.readableBytes), .connection: "close"])

@@ -44,11 +44,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return object
     }
 
+    /// The problem document, ready to send as `application/problem+json`.
+    var body: ByteBuffer { ByteBuffer(string: (try? JSONValue.object(json).serialized()) ?? "{}") }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/problem+json"
-        let body = (try? JSONValue.object(json).serialized()) ?? "{}"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }
 
