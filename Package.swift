@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        // Already in the graph through swift-nio-extras; named here for its RFC 8941 parser and
+        // serializer, which read and write the Signature-Input and Signature fields (RFC 9421).
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // Already in the graph through Hummingbird; named here because the request-limit handler
         // (TandemAPI/ConnectionLimits.swift) sits in Hummingbird's channel pipeline and reads its
@@ -44,15 +47,27 @@ let package = Package(
                 "TandemCore", "TandemCrypto", "TandemStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The node's rules, below every front end: runtime and configuration, local writes, the
+        // one admission policy, the sync job, typed domain errors.
+        .target(
+            name: "TandemNode",
+            dependencies: [
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Helpers for tests and the benchmark (free ports on 127.0.0.1); not part of the node.
+        .target(name: "TandemTestSupport"),
         .target(
             name: "TandemAPI",
             dependencies: [
-                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation",
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemNode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -66,15 +81,17 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemAPI",
+                "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemNode", "TandemAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "tandem-bench",
             dependencies: [
-                "COpenSSL", "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemAPI",
+                "COpenSSL", "TandemCore", "TandemCrypto", "TandemStore", "TandemFederation", "TandemNode", "TandemAPI", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -97,15 +114,19 @@ let package = Package(
             resources: [.copy("Vectors")]
         ),
         .testTarget(
+            name: "TandemNodeTests",
+            dependencies: ["TandemNode", "TandemFederation", "TandemStore", "TandemCrypto", "TandemCore"]
+        ),
+        .testTarget(
             name: "TandemAPITests",
             dependencies: [
-                "TandemAPI", "TandemFederation", "TandemStore", "TandemCrypto", "TandemCore",
+                "TandemAPI", "TandemNode", "TandemFederation", "TandemStore", "TandemCrypto", "TandemCore", "TandemTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "TandemCLITests", dependencies: ["TandemFederation"], resources: [.copy("Vectors")]),
+        .testTarget(name: "TandemCLITests", dependencies: ["TandemTestSupport"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,7 +36,10 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== $records signed records into a node"
-"$bin/tandem-bench" --records "$records" --write-corpus "$work/corpus.jsonl"
+# The records are the node's own: signed with its key (made here first), as import's trust rules require.
+mkdir -m 700 "$work/node"
+"$bin/tandem" keys generate --out "$work/node/node.pem" >/dev/null
+"$bin/tandem-bench" --records "$records" --write-corpus "$work/corpus.jsonl" --corpus-key "$work/node/node.pem" --corpus-origin paris
 "$bin/tandem" import "$work/corpus.jsonl" --data-dir "$work/node"
 LOG_LEVEL=error "$bin/tandem" serve --data-dir "$work/node" --port "$tandem_port" >"$work/serve.log" 2>&1 &
 pids+=($!)
@@ -46,7 +49,7 @@ for _ in $(seq 1 100); do
 done
 
 id="$(sed -n 2p "$work/corpus.jsonl" | sed -E 's/.*"id":"([0-9a-f-]+)".*/\1/')"
-record="/api/v1/cases/bench/$id"
+record="/api/v1/cases/paris/$id"
 mkdir -p "$work/www"
 curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record" >"$work/www/record.json"
 echo "one record: $(wc -c <"$work/www/record.json") bytes"

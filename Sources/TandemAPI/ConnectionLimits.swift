@@ -3,29 +3,9 @@ import HummingbirdCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import TandemNode
 
-/// How much a client may send and how long it may take, per connection.
-///
-/// - The request line and headers: each field (the address counts as one) at most
-///   `maximumFieldBytes`, all of them at most `maximumHeaderBytes`, at most `maximumFieldCount`
-///   fields. Over that the node answers 431 with a problem document and closes the connection.
-/// - `idleTimeout`: a connection with no request under way is closed after this long. A client that
-///   trickles a request's head never completes a request part, so this also bounds it.
-/// - `requestTimeout`: from a request's head to the end of its response. A client that trickles
-///   its body, or reads its response too slowly, is cut off when it runs out.
-public struct ConnectionLimits: Sendable {
-    public static let maximumFieldBytes = 8 * 1024
-    public static let maximumHeaderBytes = 16 * 1024
-    public static let maximumFieldCount = 100
-
-    public var idleTimeout: Duration
-    public var requestTimeout: Duration
-
-    public init(idleTimeout: Duration = .seconds(30), requestTimeout: Duration = .seconds(30)) {
-        self.idleTimeout = idleTimeout
-        self.requestTimeout = requestTimeout
-    }
-
+extension ConnectionLimits {
     /// The HTTP/1 server configuration that enforces these limits.
     var http1: HTTP1Channel.Configuration {
         let requestTimeout = TimeAmount(requestTimeout)

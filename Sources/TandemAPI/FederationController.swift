@@ -1,13 +1,13 @@
 import Hummingbird
 import TandemCore
 import TandemFederation
+import TandemNode
 import TandemStore
 
 /// `GET /federation/v1/node` (who this node is, its key history) and `GET /federation/v1/changes`
 /// (every record it stores, whatever its origin, in local change order).
 struct FederationController {
-    let node: LocalNode
-    let configuration: NodeConfiguration
+    let runtime: NodeRuntime
 
     static let changeParameters = ["since", "limit"]
 
@@ -17,9 +17,10 @@ struct FederationController {
     }
 
     @Sendable func descriptor(request: Request, context: TandemRequestContext) async throws -> Response {
+        let configuration = runtime.configuration
         let descriptor = NodeDescriptor(
-            slug: node.slug, lab: configuration.lab, city: configuration.city, country: configuration.country, url: configuration.baseURL,
-            currentKey: node.did.description, statements: try node.database.keyStatements())
+            slug: runtime.slug, lab: configuration.lab, city: configuration.city, country: configuration.country, url: configuration.baseURL,
+            currentKey: runtime.node.did.description, statements: try runtime.database.keyStatements())
         return .json(try descriptor.json())
     }
 
@@ -35,7 +36,7 @@ struct FederationController {
             }
             limit = value
         }
-        let epoch = try node.database.epoch()
+        let epoch = try runtime.database.epoch()
         var since: Int64 = 0
         var restarted = false
         if let text = parameters["since"] {
@@ -45,20 +46,18 @@ struct FederationController {
             // A cursor from another epoch was given by an earlier database: read again from the start.
             if cursor.epoch == epoch { since = cursor.position } else { restarted = true }
         }
-        let page = try node.database.changes(after: since, limit: limit, includeCohort: context.mayReadCohort, maxBytes: FeedPage.targetBytes)
+        let page = try runtime.database.changes(after: since, limit: limit, includeCohort: context.mayReadCohort, maxBytes: FeedPage.targetBytes)
         return .json(FeedPage.encode(epoch: epoch, page: page, since: since, reader: context.peer, restarted: restarted))
     }
 }
 
 /// `GET /api/v1/nodes`: every cohort member with what this node knows of its sync.
 struct NodesController {
-    let node: LocalNode
-    let directory: CohortDirectory
-    let peers: [NodeSlug]?
+    let runtime: NodeRuntime
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         router.get("api/v1/nodes") { _, _ in
-            let statuses = try NodeStatus.all(node: node.slug, directory: directory, peers: peers, database: node.database)
+            let statuses = try runtime.statuses()
             return Response.json(try JSONValue.object(["items": .array(statuses.map { .object($0.json) })]).serialized())
         }
     }

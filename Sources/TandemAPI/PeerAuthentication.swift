@@ -21,8 +21,8 @@ struct PeerAuthentication: RouterMiddleware {
             throw Problem.unauthorized("a signed request needs both Signature-Input and Signature headers")
         }
         let parts = MessageSignature.Request(
-            method: request.method.rawValue, authority: request.head.authority ?? "",
-            path: request.uri.path, query: request.uri.query)
+            method: request.method.rawValue, authority: request.head.authority ?? "", path: request.uri.path, query: request.uri.query,
+            headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
         let verified: MessageSignature.Verified
         do {
             verified = try MessageSignature.verify(parts, signatureInput: input, signature: signature)

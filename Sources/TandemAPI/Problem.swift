@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import TandemCore
+import TandemNode
 
 /// An RFC 9457 problem document (`application/problem+json`): what went wrong, said for the caller,
 /// with the path of each bad field for validation errors. Never carries internals.
@@ -22,8 +23,17 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }
     static func notFound(_ detail: String) -> Problem { Problem(.notFound, detail) }
 
-    static func readOnly(_ origin: NodeSlug) -> Problem {
-        Problem(.forbidden, "records of \(origin) are read-only here; only \(origin) can change them")
+    /// A domain error as the API answers it.
+    init(_ error: NodeError) {
+        switch error.reason {
+        case .invalid: self.init(.unprocessableContent, title: "Invalid content", error.message, errors: error.issues)
+        case .notFound: self.init(.notFound, error.message)
+        case .readOnly: self.init(.forbidden, error.message)
+        case .gone: self.init(.gone, error.message)
+        case .conflict: self.init(.conflict, error.message)
+        case .tooLarge: self.init(.contentTooLarge, error.message)
+        default: self.init(.internalServerError, "the server failed to answer; the error is in its log")
+        }
     }
 
     static func invalid(_ error: ValidationError) -> Problem {
@@ -57,16 +67,21 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 /// Turns every error into a problem document: Hummingbird's own (404 route, 413 body) with their
 /// status, anything unexpected as a 500 that shows nothing of its cause (which goes to the log).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes served, to answer 405 with the methods a path does answer.
+    let openAPI: OpenAPIDocument
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let error as NodeError {
+            return try Problem(error).response(from: request, context: context)
         } catch let error as ValidationError {
             return try Problem.invalid(error).response(from: request, context: context)
         } catch let error as HTTPError {
             // A path this node serves, asked with a method it does not answer: 405 and what it does answer.
-            if error.status == .notFound, case let allowed = OpenAPIDocument.methods(for: request.uri.path), !allowed.isEmpty {
+            if error.status == .notFound, case let allowed = openAPI.methods(for: request.uri.path), !allowed.isEmpty {
                 var headers = HTTPFields()
                 headers[.allow] = allowed.joined(separator: ", ")
                 return try Problem(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); it answers \(allowed.joined(separator: ", "))", headers: headers)

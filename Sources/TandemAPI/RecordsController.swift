@@ -2,24 +2,21 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TandemCore
+import TandemNode
 import TandemStore
 
-/// Browse and edit one kind of record: `/api/v1/cases` or `/api/v1/practices`.
+/// Browse and edit one kind of record, as its declaration says: `/api/v1/cases`, `/api/v1/practices`.
+/// Only maps HTTP to the node's domain layer and back.
 struct RecordsController {
     let kind: RecordKind
-    let node: LocalNode
+    let runtime: NodeRuntime
     let maxBodySize: Int
 
-    /// The path segment for a kind: `cases` or `practices`.
-    static func segment(_ kind: RecordKind) -> String {
-        switch kind {
-        case .caseStudy: "cases"
-        case .practice: "practices"
-        }
-    }
+    var node: LocalNode { runtime.node }
 
     static let pageSizeLimit = 100
-    static let filterNames = ["origin", "city", "country", "policyArea", "method", "status", "language", "tag", "updatedSince", "q", "limit", "cursor"]
+    /// The query parameters every kind's list answers, besides its filters.
+    static let commonParameters = ["origin", "updatedSince", "q", "limit", "cursor"]
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.get(use: list)
@@ -27,6 +24,8 @@ struct RecordsController {
         group.get(":origin/:id", use: show)
         group.put(":origin/:id", use: update)
         group.delete(":origin/:id", use: delete)
+        group.get(":origin/:id/versions", use: versions)
+        group.get(":origin/:id/versions/:version", use: version)
     }
 
     /// The body of POST and PUT: the content and, optionally, who may read it.
@@ -56,35 +55,36 @@ struct RecordsController {
 
     @Sendable func list(request: Request, context: TandemRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        for (name, _) in parameters where !Self.filterNames.contains(String(name)) {
-            throw Problem.badRequest("unknown query parameter \"\(name)\"; known: \(Self.filterNames.joined(separator: ", "))")
+        let filters = kind.filters
+        let known = Self.commonParameters + filters.map(\.name)
+        for (name, _) in parameters where !known.contains(String(name)) {
+            let others = runtime.kinds.all.filter { $0.filters.contains { $0.name == name } }
+            guard others.isEmpty else {
+                throw Problem.badRequest("\(kind.plural) have no \(name); \(name) filters \(others.map(\.plural).joined(separator: " and ")) only")
+            }
+            throw Problem.badRequest("unknown query parameter \"\(name)\"; known: \(known.joined(separator: ", "))")
         }
         func text(_ name: String) throws(Problem) -> String? {
             guard let value = parameters[name[...]].map(String.init) else { return nil }
-            guard !value.isEmpty, value.count <= 200 else { throw .badRequest("\(name) must be 1 to 200 characters") }
+            guard !value.isEmpty, value.unicodeScalars.count <= 200 else { throw .badRequest("\(name) must be 1 to 200 characters") }
             return value
         }
-        var query = RecordQuery(kind: kind, includeCohort: context.mayReadCohort)
+        var query = RecordQuery(type: kind.type, includeCohort: context.mayReadCohort)
         if let origin = try text("origin") {
             guard let slug = NodeSlug(origin) else { throw Problem.badRequest("origin must be a node slug such as paris or mexico-city") }
             query.origin = slug
         }
-        query.city = try text("city")
-        query.country = try text("country")
-        query.policyArea = try text("policyArea")
-        query.method = try text("method")
-        query.tag = try text("tag")
-        query.language = try text("language")
-        query.text = try text("q")
-        if let status = try text("status") {
-            guard CaseStatus(rawValue: status) != nil, kind == .caseStudy else {
-                throw Problem.badRequest(
-                    kind == .caseStudy
-                        ? "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-                        : "practices have no status; status filters case studies only")
+        for filter in filters {
+            guard let value = try text(filter.name) else { continue }
+            if case .choice(let choice) = filter.field.type, !choice.values.contains(value) {
+                throw Problem.badRequest("\(filter.name) must be one of \(choice.values.joined(separator: ", "))")
             }
-            query.status = status
+            switch filter.target {
+            case .column(let column): query.columns[column] = value
+            case .facet(let facet): query.terms.append(IndexEntry.Term(facet: facet, value: value))
+            }
         }
+        query.text = try text("q")
         if let since = try text("updatedSince") {
             guard let timestamp = Timestamp.rfc3339(since) else {
                 throw Problem.badRequest("updatedSince must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T08:00:00Z, 2026-11-01T09:00:00+01:00)")
@@ -101,7 +101,7 @@ struct RecordsController {
             guard let position = PageCursor.decode(cursor) else { throw Problem.badRequest("cursor is not one this server gave; start again without it") }
             query.after = position
         }
-        let page = try node.database.records(matching: query)
+        let page = try runtime.database.records(matching: query)
         var body = "{\"items\":["
         body += page.records.map(Self.view).joined(separator: ",")
         body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null") + "}"
@@ -109,7 +109,8 @@ struct RecordsController {
     }
 
     @Sendable func show(request: Request, context: TandemRequestContext) async throws -> Response {
-        let record = try readable(try lookUp(context), context: context)
+        let (origin, id) = try Self.identity(context)
+        let record = try readable(try node.record(kind, origin: origin, id: id), context: context)
         let etag = Self.etag(record)
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
             return Response(status: .notModified, headers: [.eTag: etag])
@@ -117,27 +118,46 @@ struct RecordsController {
         return .json(Self.view(record), headers: [.eTag: etag])
     }
 
+    @Sendable func versions(request: Request, context: TandemRequestContext) async throws -> Response {
+        let (origin, id) = try Self.identity(context)
+        _ = try readable(try node.record(kind, origin: origin, id: id), context: context)
+        let items = try runtime.database.versions(origin: origin, id: id).filter { $0.visibility == .public || context.mayReadCohort }
+        return .json("{\"items\":[" + items.map { view($0, origin: origin) }.joined(separator: ",") + "]}")
+    }
+
+    @Sendable func version(request: Request, context: TandemRequestContext) async throws -> Response {
+        let (origin, id) = try Self.identity(context)
+        guard let text = context.parameters.get("version"), let number = Int64(text), number >= 1, text.first != "0" else {
+            throw Problem.badRequest("the version in the path must be a whole number from 1")
+        }
+        _ = try readable(try node.record(kind, origin: origin, id: id), context: context)
+        guard let version = try runtime.database.versions(origin: origin, id: id).first(where: { $0.version == number }),
+            version.visibility == .public || context.mayReadCohort
+        else { throw Problem.notFound("no version \(number) of \(kind.singular) \(origin)/\(id) is held here") }
+        return .json(view(version, origin: origin))
+    }
+
     @Sendable func create(request: Request, context: TandemRequestContext) async throws -> Response {
         try requireEditor(context)
         let body = try EditBody(try await JSONBody.read(request, limit: maxBodySize))
-        let record = try node.create(kind: kind, visibility: body.visibility ?? .public, content: body.content)
-        let location = "/api/v1/\(Self.segment(kind))/\(record.origin)/\(record.id)"
+        let record = try await node.create(kind: kind, visibility: body.visibility ?? .public, content: body.content)
+        let location = "/api/v1/\(kind.segment)/\(record.origin)/\(record.id)"
         return .json(Self.view(record), status: .created, headers: [.eTag: Self.etag(record), .location: location])
     }
 
     @Sendable func update(request: Request, context: TandemRequestContext) async throws -> Response {
         try requireEditor(context)
-        let (origin, id) = try localIdentity(context)
+        let (origin, id) = try Self.identity(context)
         let body = try EditBody(try await JSONBody.read(request, limit: maxBodySize))
-        let current = try existing(origin: origin, id: id)
-        let record = try node.update(current, expectedVersion: try Self.expectedVersion(request), visibility: body.visibility, content: body.content)
+        let current = try node.record(kind, origin: origin, id: id)
+        let record = try await node.update(current, expectedVersion: try Self.expectedVersion(request), visibility: body.visibility, content: body.content)
         return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
     }
 
     @Sendable func delete(request: Request, context: TandemRequestContext) async throws -> Response {
         try requireEditor(context)
-        let (origin, id) = try localIdentity(context)
-        let record = try node.delete(try existing(origin: origin, id: id), expectedVersion: try Self.expectedVersion(request))
+        let (origin, id) = try Self.identity(context)
+        let record = try await node.delete(try node.record(kind, origin: origin, id: id), expectedVersion: try Self.expectedVersion(request))
         return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
     }
 
@@ -151,30 +171,10 @@ struct RecordsController {
         return (origin, id)
     }
 
-    /// The record named by the path, which must be one of this node's own: partner records are read-only.
-    private func localIdentity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
-        let (origin, id) = try Self.identity(context)
-        guard origin == node.slug else { throw .readOnly(origin) }
-        return (origin, id)
-    }
-
-    private func lookUp(_ context: TandemRequestContext) throws -> StoredRecord {
-        let (origin, id) = try Self.identity(context)
-        return try existing(origin: origin, id: id)
-    }
-
-    private func existing(origin: NodeSlug, id: RecordID) throws -> StoredRecord {
-        guard let record = try node.database.record(origin: origin, id: id), record.kind == kind else {
-            throw Problem.notFound("no \(kind == .caseStudy ? "case study" : "practice") \(origin)/\(id)")
-        }
-        return record
-    }
-
-    /// Hides cohort records from anyone but editors and members (as if absent) and answers 410 for deleted ones.
+    /// Hides cohort records from anyone but editors and members (as if absent), and answers 410
+    /// for a deleted one, its versions included.
     private func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
-        guard record.visibility == .public || context.mayReadCohort else {
-            throw .notFound("no \(kind == .caseStudy ? "case study" : "practice") \(record.origin)/\(record.id)")
-        }
+        guard record.visibility == .public || context.mayReadCohort else { throw .notFound("no \(kind.singular) \(record.origin)/\(record.id)") }
         guard !record.isDeleted else { throw Problem(.gone, "\(record.origin)/\(record.id) was deleted at version \(record.version)") }
         return record
     }
@@ -191,13 +191,29 @@ struct RecordsController {
 
     /// A record as the API shows it: the signed document and where it came from.
     static func view(_ record: StoredRecord) -> String {
+        let provenance = Self.provenance(
+            origin: record.origin, version: record.version, signer: record.signer, storedAt: record.storedAt, receivedFrom: record.receivedFrom,
+            understood: record.isUnderstood)
+        return "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}"
+    }
+
+    /// One version as the versions routes show it.
+    private func view(_ version: StoredVersion, origin: NodeSlug) -> String {
+        let understood = (try? JSONParser.parse(version.documentJSON).objectValue).flatMap { try? Document.reading($0, kinds: runtime.kinds) }?.kind != nil
+        let provenance = Self.provenance(
+            origin: origin, version: version.version, signer: version.signer, storedAt: version.storedAt, receivedFrom: version.receivedFrom,
+            understood: understood)
+        return "{\"version\":\(version.version),\"document\":\(version.documentJSON),\"provenance\":\(provenance)}"
+    }
+
+    private static func provenance(origin: NodeSlug, version: Int64, signer: String, storedAt: Timestamp, receivedFrom: NodeSlug?, understood: Bool) -> String {
         var provenance: JSONObject = [
-            "origin": .string(record.origin.rawValue), "version": .number(.integer(record.version)),
-            "signer": .string(record.signer), "verifiedAt": .string(record.storedAt.description),
-            "storedAt": .string(record.storedAt.description),
+            "origin": .string(origin.rawValue), "version": .number(.integer(version)), "signer": .string(signer),
+            "verifiedAt": .string(storedAt.description), "storedAt": .string(storedAt.description),
         ]
-        provenance["receivedFrom"] = record.receivedFrom.map { .string($0.rawValue) } ?? .null
-        return "{\"document\":\(record.documentJSON),\"provenance\":\((try? JSONValue.object(provenance).serialized()) ?? "{}")}"
+        provenance["receivedFrom"] = receivedFrom.map { .string($0.rawValue) } ?? .null
+        provenance["understood"] = .bool(understood)
+        return (try? JSONValue.object(provenance).serialized()) ?? "{}"
     }
 }
 

@@ -24,8 +24,8 @@ final class NodeMetrics: Sendable {
 
     /// The Prometheus text exposition, with record counts read now.
     func render() throws -> String {
-        for (kind, origin, count) in try database.recordCounts() {
-            registry.makeGauge(name: "tandem_records", labels: [("kind", kind.rawValue), ("origin", origin.rawValue)]).set(Int64(count))
+        for (type, origin, count, _) in try database.recordCounts() {
+            registry.makeGauge(name: "tandem_records", labels: [("kind", type), ("origin", origin.rawValue)]).set(Int64(count))
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -80,9 +80,14 @@ final class FieldReader {
 
     /// A string that must parse into `T`, with the message to give when it does not.
     func parsed<T>(_ key: String, required: Bool = false, as parse: (String) -> T?, expected: String) -> T? {
-        guard let text = string(key, required: required, maxLength: 200) else { return nil }
+        guard let value = value(key, required: required) else { return nil }
+        return checkedParsed(value, at: fieldPath(key), as: parse, expected: expected)
+    }
+
+    func checkedParsed<T>(_ value: JSONValue, at path: String, as parse: (String) -> T?, expected: String) -> T? {
+        guard let text = checkedString(value, at: path, maxLength: 200, multiline: false) else { return nil }
         guard let parsed = parse(text) else {
-            fail(key, "must be \(expected)")
+            checkedIssue(path, "must be \(expected)")
             return nil
         }
         return parsed
@@ -92,18 +97,22 @@ final class FieldReader {
     /// content an editor writes); the envelope of a signed document keeps to integers as written.
     func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int64>, integral acceptsIntegral: Bool = false) -> Int64? {
         guard let value = value(key, required: required) else { return nil }
+        return checkedInteger(value, at: fieldPath(key), in: range, integral: acceptsIntegral)
+    }
+
+    func checkedInteger(_ value: JSONValue, at path: String, in range: ClosedRange<Int64>, integral acceptsIntegral: Bool) -> Int64? {
         guard case .number(let number) = value else {
-            fail(key, "must be an integer, not a \(value.typeName)")
+            checkedIssue(path, "must be an integer, not a \(value.typeName)")
             return nil
         }
         let integral: Int64? =
             if acceptsIntegral, case .double(let value) = number, value.rounded() == value, abs(value) <= 9_007_199_254_740_991 { Int64(value) } else { nil }
         guard let integer = number.exactInteger ?? integral else {
-            fail(key, acceptsIntegral ? "must be an integer" : "must be an integer written without a fraction or exponent")
+            checkedIssue(path, acceptsIntegral ? "must be an integer" : "must be an integer written without a fraction or exponent")
             return nil
         }
         guard range.contains(integer) else {
-            fail(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+            checkedIssue(path, "must be between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return integer
@@ -120,43 +129,16 @@ final class FieldReader {
 
     func object(_ key: String, required: Bool = false) -> JSONObject? {
         guard let value = value(key, required: required) else { return nil }
+        return checkedObject(value, at: fieldPath(key), what: "an object")
+    }
+
+    /// An object; `what` says what was expected ("an object with a \"url\"").
+    func checkedObject(_ value: JSONValue, at path: String, what: String) -> JSONObject? {
         guard case .object(let object) = value else {
-            fail(key, "must be an object, not a \(value.typeName)")
+            checkedIssue(path, "must be \(what), not a \(value.typeName)")
             return nil
         }
         return object
-    }
-
-    /// An array whose elements `element` turns into values (nil for a bad one, which it reports).
-    func list<T>(_ key: String, maxCount: Int, element: (JSONValue, String) -> T?) -> [T] {
-        guard let value = value(key, required: false) else { return [] }
-        guard case .array(let elements) = value else {
-            fail(key, "must be an array, not a \(value.typeName)")
-            return []
-        }
-        guard elements.count <= maxCount else {
-            fail(key, "must have at most \(maxCount) items")
-            return []
-        }
-        return elements.enumerated().compactMap { element($1, "\(fieldPath(key))[\($0)]") }
-    }
-
-    func stringList(_ key: String, maxCount: Int, maxLength: Int) -> [String] {
-        list(key, maxCount: maxCount) { checkedString($0, at: $1, maxLength: maxLength, multiline: false) }
-    }
-
-    /// A list of vocabulary terms (methods, policy areas, tags): lowercase slugs, no repeats.
-    func termList(_ key: String) -> [String] {
-        let terms = list(key, maxCount: 30) { value, path -> String? in
-            guard let term = checkedString(value, at: path, maxLength: 64, multiline: false) else { return nil }
-            guard Slug.isValidTerm(term) else {
-                checkedIssue(path, "must be a lowercase term of Latin letters (accents included), digits and single hyphens, like \"co-design\" or \"médiation\"")
-                return nil
-            }
-            return term
-        }
-        if Set(terms).count != terms.count { fail(key, "must not repeat a term") }
-        return terms
     }
 
     /// Whitespace as the OpenAPI description's patterns (ECMAScript `\s`) read it, so that a text

@@ -1,12 +1,13 @@
 import TandemCore
 
 /// Checks any JSON document secured with an eddsa-jcs-2022 proof and, when it is a Tandem
-/// document, its shape as well, so that `tandem verify` and every ingest path agree on what is valid.
+/// document, its envelope as well (`tandem verify`, `tandem check`). A Tandem document whose type or
+/// content this version does not know verifies; its `document` says it is not understood.
 public enum DocumentVerifier {
     public struct Verified: Sendable {
         /// The key that signed the document.
         public let signer: DIDKey
-        /// The Tandem document, when the input was one.
+        /// The Tandem document, when the input was one (see `Document.notUnderstood`).
         public let document: Document?
     }
 
@@ -16,13 +17,17 @@ public enum DocumentVerifier {
         public var description: String { reason }
     }
 
-    public static func verify(_ value: JSONValue) throws(Failure) -> Verified {
+    public static func verify(_ value: JSONValue, kinds: RecordKinds = .standard) throws(Failure) -> Verified {
         guard case .object(let object) = value else {
             throw Failure(reason: "a document must be a JSON object, not a \(value.typeName)")
         }
         var document: Document?
-        if Document.isTandemDocument(object) {
-            do { document = try Document(json: object) } catch {
+        if Document.hasEnvelope(object) {
+            let size = (try? value.serialized())?.utf8.count ?? 0
+            guard size <= Document.maximumEncodedSize else {
+                throw Failure(reason: "the document is \(size) bytes; a Tandem document may be at most \(Document.maximumEncodedSize)")
+            }
+            do { document = try Document.reading(object, kinds: kinds) } catch {
                 throw Failure(reason: "not a valid Tandem document: \(error)")
             }
         }

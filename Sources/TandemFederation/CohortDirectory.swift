@@ -52,74 +52,109 @@ public struct CohortDirectory: Sendable {
     }
 
     public static func parse(_ text: String, path: String) throws(DirectoryError) -> CohortDirectory {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        let file: DirectoryFile
+        do {
+            file = try YAMLDecoder().decode(DirectoryFile.self, from: text)
+        } catch let error as DecodingError {
+            throw DirectoryError(path: path, Self.describe(error))
+        } catch {
             throw DirectoryError(path: path, "not valid YAML: \("\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))")
         }
-        guard let root = root as? [String: Any] else { throw DirectoryError(path: path, "expected a mapping with cohort and members") }
-        guard let memberList = root["members"] as? [Any] else { throw DirectoryError(path: path, "members: expected a list of members") }
+        guard let entries = file.members else { throw DirectoryError(path: path, "members: expected a list of members") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         var members: [Member] = []
-        for (index, item) in memberList.enumerated() {
-            let member = try parseMember(item, at: "members[\(index)]", folder: folder, path: path)
+        for (index, entry) in entries.enumerated() {
+            let member = try entry.member(at: "members[\(index)]", folder: folder, path: path)
             guard !members.contains(where: { $0.slug == member.slug }) else {
                 throw DirectoryError(path: path, "members[\(index)].slug: \(member.slug) is listed twice")
             }
             members.append(member)
         }
-        return CohortDirectory(name: (root["cohort"] as? String) ?? "cohort", members: members, path: path)
+        return CohortDirectory(name: file.cohort ?? "cohort", members: members, path: path)
     }
 
-    private static func parseMember(_ item: Any, at where_: String, folder: URL, path: String) throws(DirectoryError) -> Member {
-        guard let fields = item as? [String: Any] else { throw DirectoryError(path: path, "\(where_): expected a mapping") }
-        func text(_ key: String, required: Bool = true) throws(DirectoryError) -> String {
-            guard let value = fields[key] else {
-                if required { throw DirectoryError(path: path, "\(where_).\(key): is required") }
-                return ""
+    /// The field at fault in a file that does not decode, as `members[2].tls: expected a mapping`.
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text.isEmpty ? "the file" : text
+        }
+        switch error {
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let expected = type == String.self ? "text" : type is [Any].Type || "\(type)".hasPrefix("Array") ? "a list" : "a mapping"
+            return context.codingPath.isEmpty ? "expected a mapping with cohort and members" : "\(place(context.codingPath)): expected \(expected)"
+        case .keyNotFound(let key, let context):
+            return "\(place(context.codingPath + [key])): is required"
+        case .dataCorrupted(let context):
+            return "\(place(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    /// The file as written: every field optional, so that each missing or bad one is named in order.
+    struct DirectoryFile: Decodable {
+        let cohort: String?
+        let members: [MemberEntry]?
+    }
+
+    struct MemberEntry: Decodable {
+        let slug: String?
+        let lab: String?
+        let city: String?
+        let country: String?
+        let url: String?
+        let tls: TLSEntry?
+        let keys: [String]?
+
+        struct TLSEntry: Decodable {
+            let trust: String?
+            let file: String?
+            let sha256: String?
+        }
+
+        func member(at place: String, folder: URL, path: String) throws(DirectoryError) -> Member {
+            func text(_ value: String?, _ key: String, at place: String) throws(DirectoryError) -> String {
+                guard let value else { throw DirectoryError(path: path, "\(place).\(key): is required") }
+                return value.trimmingCharacters(in: .whitespaces)
             }
-            guard let string = value as? String ?? (value as? Int).map(String.init) else {
-                throw DirectoryError(path: path, "\(where_).\(key): expected text")
+            let slugText = try text(slug, "slug", at: place)
+            guard let slug = NodeSlug(slugText) else { throw DirectoryError(path: path, "\(place).slug: \"\(slugText)\" is not a node slug") }
+            let at = "\(place) (\(slug))"
+            var url = try text(self.url, "url", at: at)
+            while url.hasSuffix("/") { url.removeLast() }
+            guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil, parsed.path.isEmpty else {
+                throw DirectoryError(path: path, "\(at).url: \"\(url)\" must be an https://host[:port] address")
             }
-            return string.trimmingCharacters(in: .whitespaces)
-        }
-        let slugText = try text("slug")
-        guard let slug = NodeSlug(slugText) else { throw DirectoryError(path: path, "\(where_).slug: \"\(slugText)\" is not a node slug") }
-        let at = "\(where_) (\(slug))"
-        var url = try text("url")
-        while url.hasSuffix("/") { url.removeLast() }
-        guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil, parsed.path.isEmpty else {
-            throw DirectoryError(path: path, "\(at).url: \"\(url)\" must be an https://host[:port] address")
-        }
-        let country = try text("country")
-        guard CountryCode(country) != nil else { throw DirectoryError(path: path, "\(at).country: \"\(country)\" is not an ISO 3166-1 alpha-2 code") }
-        guard let tls = fields["tls"] as? [String: Any] else {
-            throw DirectoryError(path: path, "\(at).tls: is required (trust: system, ca with a file, or fingerprint)")
-        }
-        let trust: TLSTrust
-        switch tls["trust"] as? String {
-        case "system":
-            trust = .system
-        case "ca":
-            guard let file = tls["file"] as? String, !file.isEmpty else { throw DirectoryError(path: path, "\(at).tls.file: a PEM file is required with trust: ca") }
-            trust = .caFile(file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path)
-        case "fingerprint":
-            let value = ((tls["sha256"] as? String) ?? "").replacingOccurrences(of: ":", with: "").lowercased()
-            guard value.count == 64, value.allSatisfy(\.isHexDigit) else {
-                throw DirectoryError(path: path, "\(at).tls.sha256: expected the certificate's SHA-256 fingerprint (64 hex digits)")
+            let country = try text(self.country, "country", at: at)
+            guard CountryCode(country) != nil else { throw DirectoryError(path: path, "\(at).country: \"\(country)\" is not an ISO 3166-1 alpha-2 code") }
+            guard let tls else { throw DirectoryError(path: path, "\(at).tls: is required (trust: system, ca with a file, or fingerprint)") }
+            let trust: TLSTrust
+            switch tls.trust {
+            case "system":
+                trust = .system
+            case "ca":
+                guard let file = tls.file, !file.isEmpty else { throw DirectoryError(path: path, "\(at).tls.file: a PEM file is required with trust: ca") }
+                trust = .caFile(file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path)
+            case "fingerprint":
+                let value = (tls.sha256 ?? "").replacingOccurrences(of: ":", with: "").lowercased()
+                guard value.count == 64, value.allSatisfy(\.isHexDigit) else {
+                    throw DirectoryError(path: path, "\(at).tls.sha256: expected the certificate's SHA-256 fingerprint (64 hex digits)")
+                }
+                trust = .fingerprint(value)
+            default:
+                throw DirectoryError(path: path, "\(at).tls.trust: must be system, ca or fingerprint")
             }
-            trust = .fingerprint(value)
-        default:
-            throw DirectoryError(path: path, "\(at).tls.trust: must be system, ca or fingerprint")
-        }
-        var keys: [DIDKey] = []
-        for (index, value) in ((fields["keys"] as? [Any]) ?? []).enumerated() {
-            guard let text = value as? String, let key = try? DIDKey(parsing: text) else {
-                throw DirectoryError(path: path, "\(at).keys[\(index)]: expected an Ed25519 did:key (did:key:z6Mk…)")
+            var keys: [DIDKey] = []
+            for (index, text) in (self.keys ?? []).enumerated() {
+                guard let key = try? DIDKey(parsing: text) else {
+                    throw DirectoryError(path: path, "\(at).keys[\(index)]: expected an Ed25519 did:key (did:key:z6Mk…)")
+                }
+                keys.append(key)
             }
-            keys.append(key)
+            return Member(
+                slug: slug, lab: try text(lab, "lab", at: at), city: try text(city, "city", at: at), country: country, url: url, trust: trust, keys: keys)
         }
-        return Member(
-            slug: slug, lab: try text("lab"), city: try text("city"), country: country, url: url, trust: trust, keys: keys)
     }
 
     /// The directory entry of a node, as YAML: what its operator sends the cohort to join it.

@@ -54,17 +54,28 @@ public struct KeyRing: Sendable {
     struct Entry: Sendable {
         let origin: NodeSlug
         var retired: Timestamp?
+        /// The key it rotated to: a key rotates once (a second statement from it is a fork).
+        var successor: DIDKey?
     }
 
     private var keys: [DIDKey: Entry] = [:]
     /// The statements accepted so far (from the store and from peers), for relaying.
     public private(set) var statements: [StoredKeyStatement] = []
 
-    public init(directory: CohortDirectory, statements stored: [StoredKeyStatement] = []) {
+    /// The directory's keys and the chains of `stored` statements; with `own`, also this node's
+    /// own keys, listed in the directory or not: its current key and the keys its own statements
+    /// (kept in its own database) retired.
+    public init(directory: CohortDirectory, statements stored: [StoredKeyStatement] = [], own: (node: NodeSlug, key: DIDKey)? = nil) {
         for member in directory.members {
             for key in member.keys where keys[key] == nil { keys[key] = Entry(origin: member.slug) }
         }
+        if let own {
+            for statement in stored where statement.origin == own.node {
+                if let previous = try? DIDKey(parsing: statement.previousKey), keys[previous] == nil { keys[previous] = Entry(origin: own.node) }
+            }
+        }
         _ = accept(stored.map { .success($0) })
+        if let own, keys[own.key] == nil { keys[own.key] = Entry(origin: own.node) }
     }
 
     /// Adds the statements whose previous key is trusted for their node, in any order (a chain may
@@ -88,7 +99,13 @@ public struct KeyRing: Sendable {
                     let entry = keys[previous], entry.origin == statement.origin
                 else { return false }
                 if let owner = keys[next], owner.origin != statement.origin { return false }
+                if let successor = entry.successor, successor != next {
+                    refused.append(RotationError(
+                        "\(statement.origin): \(previous) already rotated to \(successor); a second rotation from the same key is refused (it would fork the key history)"))
+                    return true
+                }
                 keys[previous]?.retired = min(entry.retired ?? statement.rotated, statement.rotated)
+                keys[previous]?.successor = next
                 if keys[next] == nil { keys[next] = Entry(origin: statement.origin) }
                 statements.append(statement)
                 accepted.append(statement)
@@ -123,7 +140,7 @@ public struct KeyRing: Sendable {
 public enum NodeKeyFile {
     /// Makes a new key, signs the rotation statement with the current one and stores it; returns
     /// the statement. The old private key is gone afterwards: only its public half is kept, in the history.
-    public static func rotate(keyPath: String, node: NodeSlug, database: AppDatabase) throws -> StoredKeyStatement {
+    public static func rotate(keyPath: String, node: NodeSlug, database: AppDatabase) async throws -> StoredKeyStatement {
         let pending = keyPath + ".next"
         guard !FileManager.default.fileExists(atPath: pending) else {
             throw RotationError("an unfinished rotation left \(pending); start the node once to finish it, or remove that file")
@@ -132,7 +149,7 @@ public enum NodeKeyFile {
         let next = try Ed25519PrivateKey()
         try KeyFile.write(next, to: pending)
         let statement = try KeyRotation.statement(node: node, from: current, to: next.publicKey)
-        try database.saveKeyStatements([statement], receivedFrom: nil)
+        try await database.saveKeyStatements([statement], receivedFrom: nil)
         try replace(keyPath, with: pending)
         return statement
     }

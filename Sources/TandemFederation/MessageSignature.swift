@@ -1,4 +1,5 @@
 import Foundation
+import RawStructuredFieldValues
 import TandemCrypto
 
 /// RFC 9421 HTTP Message Signatures with Ed25519 (`alg="ed25519"`), for requests between nodes.
@@ -61,13 +62,21 @@ public enum MessageSignature {
         components: [String] = requiredComponents, created: Int = Int(Date().timeIntervalSince1970), expires: Int? = nil,
         nonce: String? = nil, algorithm: String? = "ed25519"
     ) throws -> (signatureInput: String, signature: String) {
-        var parameters = "(" + components.map { "\"\($0)\"" }.joined(separator: " ") + ");created=\(created)"
-        if let expires { parameters += ";expires=\(expires)" }
-        if let nonce { parameters += ";nonce=\"\(nonce)\"" }
-        parameters += ";keyid=\"\(keyID)\""
-        if let algorithm { parameters += ";alg=\"\(algorithm)\"" }
-        let signature = try key.signature(for: Array(try base(for: request, components: components, parameters: parameters).utf8))
-        return ("\(label)=\(parameters)", "\(label)=:\(Data(signature).base64EncodedString()):")
+        var parameters = OrderedMap<String, RFC9651BareItem>()
+        parameters["created"] = .integer(Int64(created))
+        if let expires { parameters["expires"] = .integer(Int64(expires)) }
+        if let nonce { parameters["nonce"] = .string(nonce) }
+        parameters["keyid"] = .string(keyID)
+        if let algorithm { parameters["alg"] = .string(algorithm) }
+        var items = BareInnerList()
+        for component in components { items.append(Item(bareItem: RFC9651BareItem.string(component), parameters: OrderedMap<String, RFC9651BareItem>())) }
+        let input = InnerList(bareInnerList: items, parameters: parameters)
+        let serialized = try serialize(input)
+        let signature = try key.signature(for: Array(try base(for: request, components: components, parameters: serialized).utf8))
+        var header = OrderedMap<String, ItemOrInnerList>()
+        header[label] = .item(Item(bareItem: RFC9651BareItem.undecodedByteSequence(Data(signature).base64EncodedString()), parameters: OrderedMap<String, RFC9651BareItem>()))
+        var serializer = StructuredFieldValueSerializer()
+        return ("\(label)=\(serialized)", String(decoding: try serializer.writeDictionaryFieldValue(header), as: UTF8.self))
     }
 
     /// A checked signature: the key that made it, to be matched to a member by the caller.
@@ -83,83 +92,91 @@ public enum MessageSignature {
     /// covered, `created` is recent, `expires` has not passed, `keyid` is a did:key that made the
     /// signature. `now` is seconds since 1970.
     public static func verify(_ request: Request, signatureInput: String, signature: String, now: Int = Int(Date().timeIntervalSince1970)) throws(SignatureError) -> Verified {
-        guard let (label, parameters) = firstMember(of: signatureInput) else { throw SignatureError("Signature-Input is not a signature label with parameters") }
-        guard let parsed = parseParameters(parameters) else { throw SignatureError("Signature-Input \(label) is not a list of components with parameters") }
-        for component in requiredComponents where !parsed.components.contains(component) {
+        let input = try Input(parsing: signatureInput)
+        for component in requiredComponents where !input.components.contains(component) {
             throw SignatureError("the signature must cover \(requiredComponents.joined(separator: " ")); \(component) is missing")
         }
-        guard let created = parsed.values["created"].flatMap(Int.init) else { throw SignatureError("the signature has no created time") }
+        guard let created = input.created else { throw SignatureError("the signature has no created time") }
         guard created <= now + clockSkew else { throw SignatureError("the signature was created in the future (check the clocks)") }
         guard created >= now - lifetime else { throw SignatureError("the signature is older than \(lifetime) seconds") }
-        if let expires = parsed.values["expires"].flatMap(Int.init), expires < now { throw SignatureError("the signature has expired") }
-        if let algorithm = parsed.values["alg"], algorithm != "ed25519" { throw SignatureError("unsupported signature algorithm \(algorithm)") }
-        guard let keyID = parsed.values["keyid"], let key = try? DIDKey(parsing: keyID) else {
+        if let expires = input.expires, expires < now { throw SignatureError("the signature has expired") }
+        if let algorithm = input.algorithm, algorithm != "ed25519" { throw SignatureError("unsupported signature algorithm \(algorithm)") }
+        guard let keyID = input.keyID, let key = try? DIDKey(parsing: keyID) else {
             throw SignatureError("keyid must be the did:key of the signing node")
         }
-        guard let (signatureLabel, encoded) = firstMember(of: signature), signatureLabel == label,
-            encoded.hasPrefix(":"), encoded.hasSuffix(":"), encoded.count > 2,
-            let bytes = Data(base64Encoded: String(encoded.dropFirst().dropLast()))
-        else { throw SignatureError("Signature must be \(label)=:<base64>:") }
-        let base = try base(for: request, components: parsed.components, parameters: parameters)
-        guard key.publicKey.isValidSignature(Array(bytes), for: Array(base.utf8)) else {
+        let bytes = try signatureBytes(signature, label: input.label)
+        let base = try base(for: request, components: input.components, parameters: input.serialized)
+        guard key.publicKey.isValidSignature(bytes, for: Array(base.utf8)) else {
             throw SignatureError("the signature does not match the request")
         }
-        let validUntil = min(created + lifetime, parsed.values["expires"].flatMap(Int.init) ?? Int.max)
-        return Verified(key: key, nonce: parsed.values["nonce"], validUntil: validUntil)
+        return Verified(key: key, nonce: input.nonce, validUntil: min(created + lifetime, input.expires ?? Int.max))
     }
 
-    /// The first `label=value` member of a structured-field dictionary (RFC 8941), value as sent.
-    static func firstMember(of header: String) -> (String, String)? {
-        var depth = 0
-        var quoted = false
-        var end = header.endIndex
-        var index = header.startIndex
-        while index < header.endIndex {
-            let character = header[index]
-            if quoted {
-                if character == "\\" { index = header.index(after: index) } else if character == "\"" { quoted = false }
-            } else if character == "\"" {
-                quoted = true
-            } else if character == "(" {
-                depth += 1
-            } else if character == ")" {
-                depth -= 1
-            } else if character == ",", depth == 0 {
-                end = index
-                break
+    /// The first signature of a `Signature-Input` field (an RFC 8941 dictionary), read with
+    /// swift-http-structured-headers.
+    struct Input {
+        let label: String
+        let components: [String]
+        let created: Int?
+        let expires: Int?
+        let nonce: String?
+        let keyID: String?
+        let algorithm: String?
+        /// The inner list and its parameters, serialized as the signature base's `@signature-params` line has them.
+        let serialized: String
+
+        init(parsing header: String) throws(SignatureError) {
+            guard let (label, member) = try MessageSignature.dictionary(header, field: "Signature-Input").first, case .innerList(let list) = member else {
+                throw SignatureError("Signature-Input must give a label and a list of components")
             }
-            if index < header.endIndex { index = header.index(after: index) }
+            var components: [String] = []
+            for item in list.bareInnerList {
+                guard case .string(let name) = item.rfc9651BareItem, item.rfc9651Parameters.count == 0, !name.isEmpty else {
+                    throw SignatureError("Signature-Input \(label): each component must be a quoted name without parameters")
+                }
+                components.append(name)
+            }
+            let parameters = list.rfc9651Parameters
+            func integer(_ name: String) throws(SignatureError) -> Int? {
+                guard let value = parameters[name] else { return nil }
+                guard case .integer(let number) = value else { throw SignatureError("Signature-Input \(label): \(name) must be an integer") }
+                return Int(number)
+            }
+            func string(_ name: String) throws(SignatureError) -> String? {
+                guard let value = parameters[name] else { return nil }
+                guard case .string(let text) = value else { throw SignatureError("Signature-Input \(label): \(name) must be a quoted string") }
+                return text
+            }
+            (self.label, self.components) = (label, components)
+            (created, expires) = (try integer("created"), try integer("expires"))
+            (nonce, keyID, algorithm) = (try string("nonce"), try string("keyid"), try string("alg"))
+            do { serialized = try MessageSignature.serialize(list) } catch { throw SignatureError("Signature-Input \(label) cannot be serialized again") }
         }
-        let member = header[..<end].trimmingCharacters(in: .whitespaces)
-        guard let equals = member.firstIndex(of: "=") else { return nil }
-        let label = String(member[..<equals])
-        guard !label.isEmpty, label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
-        return (label, String(member[member.index(after: equals)...]))
     }
 
-    /// `("a" "b");k=v;k2="v2"` → components and parameters.
-    static func parseParameters(_ text: String) -> (components: [String], values: [String: String])? {
-        guard text.hasPrefix("("), let close = text.firstIndex(of: ")") else { return nil }
-        let inner = text[text.index(after: text.startIndex)..<close]
-        var components: [String] = []
-        for item in inner.split(separator: " ", omittingEmptySubsequences: true) {
-            guard item.count >= 2, item.first == "\"", item.last == "\"" else { return nil }
-            let name = String(item.dropFirst().dropLast())
-            guard !name.isEmpty, !name.contains("\""), !name.contains(";") else { return nil }
-            components.append(name)
+    /// The signature bytes of the `Signature` field's member `label`.
+    static func signatureBytes(_ header: String, label: String) throws(SignatureError) -> [UInt8] {
+        guard let member = try dictionary(header, field: "Signature")[label], case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
+            let bytes = Data(base64Encoded: encoded)
+        else { throw SignatureError("Signature must be \(label)=:<base64>:") }
+        return Array(bytes)
+    }
+
+    /// A structured-field dictionary (RFC 8941), or an error naming `field`.
+    static func dictionary(_ header: String, field: String) throws(SignatureError) -> OrderedMap<String, ItemOrInnerList> {
+        do {
+            var parser = StructuredFieldValueParser(Array(header.utf8))
+            return try parser.parseDictionaryFieldValue()
+        } catch {
+            throw SignatureError("\(field) is not a structured-field dictionary (RFC 8941)")
         }
-        var values: [String: String] = [:]
-        for parameter in text[text.index(after: close)...].split(separator: ";", omittingEmptySubsequences: true) {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else { return nil }
-            var value = String(parts[1])
-            if value.hasPrefix("\"") {
-                guard value.count >= 2, value.hasSuffix("\"") else { return nil }
-                value = String(value.dropFirst().dropLast())
-            }
-            values[String(parts[0]).trimmingCharacters(in: .whitespaces)] = value
-        }
-        return (components, values)
+    }
+
+    /// `("a" "b");created=1;keyid="k"`: an inner list with its parameters, as RFC 8941 serializes it.
+    static func serialize(_ list: InnerList) throws -> String {
+        var serializer = StructuredFieldValueSerializer()
+        let field = try serializer.writeListFieldValue([.innerList(list)])
+        return String(decoding: field, as: UTF8.self)
     }
 }
 

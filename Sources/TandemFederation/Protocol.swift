@@ -4,7 +4,7 @@ import TandemStore
 
 /// The version of Tandem this build is, shown in the node descriptor.
 public enum TandemVersion {
-    public static let current = "0.5.0"
+    public static let current = "0.6.0"
 }
 
 /// Change feed cursors: opaque to readers; to the server, its database epoch and a change position.

@@ -2,48 +2,41 @@ import GRDB
 import TandemCore
 
 extension AppDatabase {
-    /// Stores documents from elsewhere (an import, a peer) in one transaction, under the version
-    /// rule: higher replaces (the old stays in history), equal and identical is a no-op, equal and
-    /// different keeps the first, lower is ignored.
-    public func apply(_ documents: [VerifiedDocument], receivedFrom: NodeSlug?) throws(StoreError) -> [ApplyOutcome] {
+    /// Stores documents from elsewhere (an import, an archive) in one transaction, under the
+    /// version rule: higher replaces (the old stays in history), equal and identical is a no-op,
+    /// equal and different keeps the first, lower is ignored.
+    public func apply(_ documents: [VerifiedDocument], receivedFrom: NodeSlug?) async throws(StoreError) -> [ApplyOutcome] {
         let storedAt = Timestamp.now()
-        return try write { db in
+        return try await write { db in
             try documents.map { try Self.apply($0, receivedFrom: receivedFrom, storedAt: storedAt, in: db) }
         }
     }
 
     /// Stores a version written here: it must follow `expectedVersion` (nil for a new record) exactly.
-    public func saveLocal(_ verified: VerifiedDocument, expectedVersion: Int64?) throws(StoreError) -> StoredRecord {
+    public func saveLocal(_ verified: VerifiedDocument, expectedVersion: Int64?) async throws(StoreError) -> StoredRecord {
         let document = verified.document
-        return try write { db in
+        return try await write { db in
             let current = try Int64.fetchOne(
-                db, sql: "SELECT version FROM record WHERE origin = ? AND id = ?",
-                arguments: [document.origin.rawValue, document.id.description])
+                db, sql: "SELECT version FROM record WHERE origin = ? AND id = ?", arguments: [document.origin, document.id])
             guard current == expectedVersion, document.version == (expectedVersion ?? 0) + 1 else {
                 throw StoreError(
                     code: .versionConflict(current: current),
                     description: current.map { "the record is at version \($0)" } ?? "the record does not exist")
             }
             _ = try Self.apply(verified, receivedFrom: nil, storedAt: .now(), in: db)
-            return try Self.fetchRecord(origin: document.origin, id: document.id, in: db)!
+            guard let stored = try Self.fetchRecord(origin: document.origin, id: document.id, in: db) else {
+                throw StoreError.unavailable("the record written was not found")
+            }
+            return stored
         }
     }
-
-    /// The record's columns a document sets, in a fixed order so that statements are compiled once per connection.
-    private static let columns = [
-        "kind", "version", "visibility", "deleted", "updated", "title", "summary", "body", "language", "city", "country", "lab",
-        "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq",
-    ]
-    // Built once: the statement cache is keyed by the SQL text, and building it per document shows in profiles.
-    private static let updateSQL = "UPDATE record SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE seq = ?"
-    private static let insertSQL = "INSERT INTO record (origin, id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
 
     static func apply(_ verified: VerifiedDocument, receivedFrom: NodeSlug?, storedAt: Timestamp, in db: Database) throws -> ApplyOutcome {
         let document = verified.document
         let json = try verified.text ?? JSONValue.object(document.json).serialized()
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, version, document FROM record WHERE origin = ? AND id = ?"),
-            arguments: [document.origin.rawValue, document.id.description])
+            arguments: [document.origin, document.id])
         if let existing {
             let storedVersion: Int64 = existing["version"]
             guard document.version >= storedVersion else { return .stale }
@@ -54,35 +47,18 @@ extension AppDatabase {
             }
         }
         let changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(changeSeq), 0) + 1 FROM record"))!
-        let fields = IndexedFields(document)
-        let values: [(any DatabaseValueConvertible)?] = [
-            document.kind.rawValue, document.version, document.visibility.rawValue, document.isDeleted, document.updated.description,
-            fields.title, fields.summary, fields.body, fields.language, fields.city, fields.country, fields.lab, fields.status, json,
-            verified.signer, storedAt.description, receivedFrom?.rawValue, changeSeq,
-        ]
-        let seq: Int64
-        let outcome: ApplyOutcome
+        var row = RecordRow(verified, json: json, receivedFrom: receivedFrom, storedAt: storedAt, changeSeq: changeSeq)
         if let existing {
-            seq = existing["seq"]
+            row.seq = existing["seq"]
             try db.cachedStatement(sql: """
-                INSERT INTO record_history (origin, id, version, document, signer, storedAt, receivedFrom)
-                SELECT origin, id, version, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
-                """).execute(arguments: [seq])
-            try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values + [seq]))
-            try db.cachedStatement(sql: "DELETE FROM record_term WHERE recordSeq = ?").execute(arguments: [seq])
-            outcome = .updated
-        } else {
-            try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments([document.origin.rawValue, document.id.description] + values))
-            seq = db.lastInsertedRowID
-            outcome = .inserted
+                INSERT INTO record_history (origin, id, version, visibility, document, signer, storedAt, receivedFrom)
+                SELECT origin, id, version, visibility, document, signer, storedAt, receivedFrom FROM record WHERE seq = ?
+                """).execute(arguments: [row.seq])
+            try row.update(db)
+            return .updated
         }
-        let term = try db.cachedStatement(sql: "INSERT INTO record_term (recordSeq, facet, term) VALUES (?, ?, ?)")
-        for (facet, terms) in fields.terms {
-            for value in terms {
-                try term.execute(arguments: [seq, facet.rawValue, value])
-            }
-        }
-        return outcome
+        try row.insert(db)
+        return .inserted
     }
 
     /// The current version of one record, whatever its visibility (the caller decides who may see it).
@@ -90,35 +66,40 @@ extension AppDatabase {
         try read { db in try Self.fetchRecord(origin: origin, id: id, in: db) }
     }
 
-    /// Every stored version of a record before the current one, oldest first, as signed JSON.
-    public func history(origin: NodeSlug, id: RecordID) throws(StoreError) -> [String] {
+    /// Every stored version of a record, the current one included, oldest first.
+    public func versions(origin: NodeSlug, id: RecordID) throws(StoreError) -> [StoredVersion] {
         try read { db in
-            try String.fetchAll(
-                db, sql: "SELECT document FROM record_history WHERE origin = ? AND id = ? ORDER BY version",
-                arguments: [origin.rawValue, id.description])
+            try StoredVersion.fetchAll(
+                db,
+                sql: """
+                    SELECT version, visibility, document, signer, storedAt, receivedFrom FROM record_history WHERE origin = ? AND id = ?
+                    UNION ALL SELECT version, visibility, document, signer, storedAt, receivedFrom FROM record WHERE origin = ? AND id = ?
+                    ORDER BY version
+                    """, arguments: [origin, id, origin, id])
         }
     }
 
     /// One page of records of a kind, newest first. Positions never change once given, so paging
     /// while records are written neither repeats nor skips a record that was there when paging began.
+    /// Only records this version understood are listed.
     public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
-        var conditions = ["record.kind = ?", "record.deleted = 0"]
-        var arguments: StatementArguments = [query.kind.rawValue]
+        var conditions = ["record.kind = ?", "record.deleted = 0", "record.understood = 1"]
+        var arguments: StatementArguments = [query.type]
         func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
             conditions.append("record." + condition)
             arguments += [value]
         }
-        if !query.includeCohort { add("visibility = ?", Visibility.public.rawValue) }
-        add("origin = ?", query.origin?.rawValue)
-        add("city = ? COLLATE NOCASE", query.city)
-        add("country = ? COLLATE NOCASE", query.country)
-        add("status = ?", query.status)
-        add("language = ?", query.language)
-        add("updated >= ?", query.updatedSince?.description)
+        if !query.includeCohort { add("visibility = ?", Visibility.public) }
+        add("origin = ?", query.origin)
+        for column in IndexColumn.allCases {
+            add("\(column.rawValue) = ?" + (Self.caseInsensitiveColumns.contains(column) ? " COLLATE NOCASE" : ""), query.columns[column])
+        }
+        add("updated >= ?", query.updatedSince)
         add("seq < ?", query.after)
-        for (facet, term) in [(Facet.policyArea, query.policyArea), (.method, query.method), (.tag, query.tag)] {
-            add("seq IN (SELECT recordSeq FROM record_term WHERE facet = '\(facet.rawValue)' AND term = ?)", term)
+        for term in query.terms {
+            conditions.append("record.seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)")
+            arguments += [term.facet, term.value]
         }
         // A search walks the full-text index newest first and stops at the page's end, instead of
         // collecting every match (a common word matches thousands of records).
@@ -138,24 +119,28 @@ extension AppDatabase {
         return try read { db in
             let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             let page = Array(positions.prefix(query.limit))
-            let rows = try Row.fetchAll(
+            let records = try StoredRecord.fetchAll(
                 db, sql: "SELECT * FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
                 arguments: StatementArguments(page))
-            return RecordPage(records: rows.map(Self.record(from:)), next: positions.count > query.limit ? page.last : nil)
+            return RecordPage(records: records, next: positions.count > query.limit ? page.last : nil)
         }
     }
 
+    /// Columns whose filters ignore ASCII case ("paris" finds "Paris").
+    static let caseInsensitiveColumns: Set<IndexColumn> = [.city, .country]
+
     /// Every current record (tombstones included), in change order: what an export writes.
     public func allRecords() throws(StoreError) -> [StoredRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM record ORDER BY changeSeq").map(Self.record(from:)) }
+        try read { db in try StoredRecord.fetchAll(db, sql: "SELECT * FROM record ORDER BY changeSeq") }
     }
 
-    /// How many live records of each kind and origin the node holds.
-    public func recordCounts() throws(StoreError) -> [(kind: RecordKind, origin: NodeSlug, count: Int)] {
+    /// How many live records of each type and origin the node holds, and how many of them it understood.
+    public func recordCounts() throws(StoreError) -> [(type: String, origin: NodeSlug, count: Int, understood: Int)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, origin, COUNT(*) AS n FROM record WHERE deleted = 0 GROUP BY kind, origin").compactMap { row in
-                guard let kind = RecordKind(rawValue: row["kind"]), let origin = NodeSlug(row["origin"]) else { return nil }
-                return (kind, origin, row["n"])
+            try Row.fetchAll(
+                db, sql: "SELECT kind, origin, COUNT(*) AS n, SUM(understood) AS understood FROM record WHERE deleted = 0 GROUP BY kind, origin"
+            ).map { row in
+                (try row.decode(forColumn: "kind"), try row.decode(forColumn: "origin"), try row.decode(forColumn: "n"), try row.decode(forColumn: "understood"))
             }
         }
     }
@@ -165,54 +150,125 @@ extension AppDatabase {
         try read { db in try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record)")! }
     }
 
-    private static func fetchRecord(origin: NodeSlug, id: RecordID, in db: Database) throws -> StoredRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM record WHERE origin = ? AND id = ?", arguments: [origin.rawValue, id.description])
-            .map(record(from:))
-    }
-
-    private static func record(from row: Row) -> StoredRecord {
-        StoredRecord(
-            kind: RecordKind(rawValue: row["kind"])!, origin: NodeSlug(row["origin"])!, id: RecordID(row["id"] as String)!,
-            version: row["version"], visibility: Visibility(rawValue: row["visibility"])!, isDeleted: row["deleted"],
-            updated: Timestamp(row["updated"])!, documentJSON: row["document"], signer: row["signer"],
-            storedAt: Timestamp(row["storedAt"])!, receivedFrom: (row["receivedFrom"] as String?).flatMap(NodeSlug.init),
-            changeSeq: row["changeSeq"])
-    }
-}
-
-/// The vocabulary facets a record is filtered by.
-enum Facet: String {
-    case method, policyArea, tag
-}
-
-/// What the filters and the full-text index need from a document.
-struct IndexedFields {
-    var title = ""
-    var summary = ""
-    var body = ""
-    var language: String?
-    var city: String?
-    var country: String?
-    var lab: String?
-    var status: String?
-    var terms: [(Facet, [String])] = []
-
-    init(_ document: Document) {
-        let basics: RecordBasics
-        var texts: [String?] = []
-        switch document.content {
-        case .tombstone:
-            return
-        case .practice(let practice):
-            basics = practice.basics
-            texts = [practice.description, practice.whenToUse] + practice.steps
-        case .caseStudy(let caseStudy):
-            basics = caseStudy.basics
-            status = caseStudy.status.rawValue
-            texts = [caseStudy.problem, caseStudy.approach, caseStudy.results, caseStudy.lessonsLearned] + caseStudy.partners
+    /// When the record kinds this build declares are not those the records were indexed under
+    /// (an upgrade, or a downgrade), decides again for every record whether this build understands
+    /// it, and indexes it accordingly: listed and searched, or kept and relayed only. Returns how
+    /// many records it newly understands (0 when the declarations did not change).
+    public func reindex(kinds: RecordKinds) async throws(StoreError) -> Int {
+        let signature = kinds.signature
+        let indexed = try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'kinds'") }
+        guard indexed != signature else { return 0 }
+        // In batches, each its own transaction, so a large store neither holds every document in
+        // memory nor keeps the writer for long; the signature is stored last, so an interrupted
+        // pass is done again on the next start.
+        var newlyUnderstood = 0
+        var after: Int64 = 0
+        while true {
+            let start = after
+            let batch = try await write { db -> (last: Int64?, newlyUnderstood: Int) in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM record WHERE seq > ? ORDER BY seq LIMIT 500", arguments: [start])
+                var newly = 0
+                for row in rows {
+                    var record = try RecordRow(row: row)
+                    let wasUnderstood: Bool = row["understood"]
+                    guard let object = try? JSONParser.parse(record.document).objectValue, let document = try? Document.reading(object, kinds: kinds) else {
+                        continue
+                    }
+                    record.index(document)
+                    if record.understood, !wasUnderstood { newly += 1 }
+                    try record.update(db)
+                }
+                return (rows.last.map { $0["seq"] }, newly)
+            }
+            newlyUnderstood += batch.newlyUnderstood
+            guard let last = batch.last else { break }
+            after = last
         }
-        (title, summary, language, city, country, lab) = (basics.title, basics.summary, basics.language.description, basics.city, basics.country?.description, basics.lab)
-        body = texts.compactMap { $0 }.joined(separator: "\n")
-        terms = [(.method, basics.methods), (.policyArea, basics.policyAreas), (.tag, basics.tags)]
+        try await write { db in
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('kinds', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [signature])
+        }
+        return newlyUnderstood
+    }
+
+    static func fetchRecord(origin: NodeSlug, id: RecordID, in db: Database) throws -> StoredRecord? {
+        try StoredRecord.fetchOne(db, sql: "SELECT * FROM record WHERE origin = ? AND id = ?", arguments: [origin, id])
+    }
+}
+
+/// A row of the record table with its search terms, as a stored document fills them. Written
+/// through cached statements with fixed columns (compiled once per connection).
+struct RecordRow {
+    var seq: Int64?
+    let origin: NodeSlug
+    let id: RecordID
+    let type: String
+    let version: Int64
+    let visibility: Visibility
+    let deleted: Bool
+    let updated: Timestamp
+    var entry = IndexEntry()
+    var understood = false
+    let document: String
+    let signer: String
+    let storedAt: Timestamp
+    let receivedFrom: NodeSlug?
+    let changeSeq: Int64
+
+    init(_ verified: VerifiedDocument, json: String, receivedFrom: NodeSlug?, storedAt: Timestamp, changeSeq: Int64) {
+        let document = verified.document
+        (origin, id, type, version, visibility) = (document.origin, document.id, document.type, document.version, document.visibility)
+        (deleted, updated, self.document, signer) = (document.isDeleted, document.updated, json, verified.signer)
+        (self.storedAt, self.receivedFrom, self.changeSeq) = (storedAt, receivedFrom, changeSeq)
+        index(document)
+    }
+
+    /// A row as stored (its index entry is not read back: `index` sets it anew).
+    init(row: Row) throws {
+        seq = try row.decode(forColumn: "seq")
+        let record = try StoredRecord(row: row)
+        (origin, id, type, version, visibility) = (record.origin, record.id, record.type, record.version, record.visibility)
+        (deleted, updated, document, signer) = (record.isDeleted, record.updated, record.documentJSON, record.signer)
+        (storedAt, receivedFrom, changeSeq) = (record.storedAt, record.receivedFrom, record.changeSeq)
+    }
+
+    /// Files the document's content: only one this version understands is listed and searched.
+    mutating func index(_ document: Document) {
+        understood = document.kind != nil
+        entry = document.indexEntry ?? IndexEntry()
+    }
+
+    // Built once: the statement cache is keyed by the SQL text, and building it per document shows in profiles.
+    private static let columns = [
+        "kind", "version", "visibility", "deleted", "updated", "understood", "title", "summary", "body", "language", "city", "country",
+        "lab", "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq",
+    ]
+    private static let insertSQL = "INSERT INTO record (origin, id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
+    private static let updateSQL = "UPDATE record SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE seq = ?"
+
+    private var values: StatementArguments {
+        [
+            type, version, visibility, deleted, updated, understood, entry.title, entry.summary, entry.body, entry.columns[.language],
+            entry.columns[.city], entry.columns[.country], entry.columns[.lab], entry.columns[.status], document, signer, storedAt,
+            receivedFrom, changeSeq,
+        ]
+    }
+
+    mutating func insert(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [origin, id] + values)
+        seq = db.lastInsertedRowID
+        try insertTerms(db)
+    }
+
+    func update(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.updateSQL).execute(arguments: values + [seq])
+        try db.cachedStatement(sql: "DELETE FROM record_term WHERE recordSeq = ?").execute(arguments: [seq])
+        try insertTerms(db)
+    }
+
+    private func insertTerms(_ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO record_term (recordSeq, facet, term) VALUES (?, ?, ?)")
+        for term in entry.terms {
+            try statement.execute(arguments: [seq, term.facet, term.value])
+        }
     }
 }

@@ -148,22 +148,42 @@ public struct AppDatabase: Sendable {
                 t.primaryKey(["origin", "newKey"])
             }
         }
+        migrator.registerMigration("v3: documents held but not understood, visibility of earlier versions, quarantine rules") { db in
+            // Documents whose type or content this version does not know are kept (and relayed), not
+            // listed. `reindex(kinds:)` decides for each record when the kind declarations change.
+            try db.alter(table: "record") { t in t.add(column: "understood", .boolean).notNull().defaults(to: true) }
+            try db.alter(table: "record_history") { t in t.add(column: "visibility", .text).notNull().defaults(to: "public") }
+            try db.execute(sql: "UPDATE record_history SET visibility = json_extract(document, '$.visibility')")
+            // The rule a quarantined document failed, typed; `reason` keeps only the detail.
+            try db.alter(table: "quarantine") { t in t.add(column: "rule", .text).notNull().defaults(to: Rejection.Rule.shape.rawValue) }
+            for rule in Rejection.Rule.allCases {
+                let prefix = rule.rawValue + ": "
+                try db.execute(
+                    sql: "UPDATE quarantine SET rule = ?, reason = substr(reason, ?) WHERE substr(reason, 1, ?) = ?",
+                    arguments: [rule.rawValue, prefix.utf8.count + 1, prefix.utf8.count, prefix])
+            }
+        }
         return migrator
     }
 
     /// The epoch of this database: a UUID made when it was created.
     public func epoch() throws(StoreError) -> String {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'")! }
+        try read { db in
+            guard let epoch = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") else {
+                throw StoreError.unavailable("the database has no epoch")
+            }
+            return epoch
+        }
     }
 
     /// SQLite's own check of the file (`PRAGMA integrity_check`) and FTS5's check of the search
     /// index against the records: empty when both are sound, else what they found.
-    public func integrityProblems() throws(StoreError) -> [String] {
+    public func integrityProblems() async throws(StoreError) -> [String] {
         let file = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
         var problems = file == ["ok"] ? [] : file
         do {
             // FTS5 runs its check as a write to the index table; it changes nothing.
-            try write { db in try db.execute(sql: "INSERT INTO record_fts(record_fts) VALUES ('integrity-check')") }
+            try await write { db in try db.execute(sql: "INSERT INTO record_fts(record_fts) VALUES ('integrity-check')") }
         } catch {
             problems.append("the search index does not match the records: \(error)")
         }
@@ -174,7 +194,7 @@ public struct AppDatabase: Sendable {
     public func checkpoints() throws(StoreError) -> [(peer: String, checkpoint: PeerCheckpoint)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT slug, epoch, position FROM peer WHERE epoch IS NOT NULL ORDER BY slug")
-                .map { (peer: $0["slug"], checkpoint: PeerCheckpoint(epoch: $0["epoch"], position: $0["position"])) }
+                .map { (peer: try $0.decode(forColumn: "slug"), checkpoint: try PeerCheckpoint(row: $0)) }
         }
     }
 
@@ -182,12 +202,8 @@ public struct AppDatabase: Sendable {
         do { return try writer.read(body) } catch { throw StoreError(error) }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try writer.write(body) } catch { throw StoreError(error) }
-    }
-
     /// A write that suspends instead of holding a thread while it waits for and runs on the writer.
-    func writeWithoutBlocking<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await writer.write(body) } catch { throw StoreError(error) }
     }
 }

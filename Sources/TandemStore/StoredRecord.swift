@@ -1,14 +1,18 @@
+import GRDB
 import TandemCore
 
 /// One record as the node holds it: the current signed version and where it came from.
-public struct StoredRecord: Sendable {
-    public let kind: RecordKind
+public struct StoredRecord: Sendable, FetchableRecord {
+    /// The document's `type` (a kind this version may not know).
+    public let type: String
     public let origin: NodeSlug
     public let id: RecordID
     public let version: Int64
     public let visibility: Visibility
     public let isDeleted: Bool
     public let updated: Timestamp
+    /// Whether the version of Tandem that stored it understood its type and content (only those are listed).
+    public let isUnderstood: Bool
     /// The signed document, exactly as stored (JSON text).
     public let documentJSON: String
     /// The did:key that signed this version, checked when it was stored.
@@ -19,6 +23,59 @@ public struct StoredRecord: Sendable {
     public let receivedFrom: NodeSlug?
     /// Position in this node's change order.
     public let changeSeq: Int64
+
+    enum Columns {
+        static let seq = Column("seq")
+        static let origin = Column("origin")
+        static let id = Column("id")
+        static let kind = Column("kind")
+        static let version = Column("version")
+        static let visibility = Column("visibility")
+        static let deleted = Column("deleted")
+        static let updated = Column("updated")
+        static let understood = Column("understood")
+        static let document = Column("document")
+        static let signer = Column("signer")
+        static let storedAt = Column("storedAt")
+        static let receivedFrom = Column("receivedFrom")
+        static let changeSeq = Column("changeSeq")
+    }
+
+    public init(row: Row) throws {
+        type = try row.decode(forColumn: Columns.kind.name)
+        origin = try row.decode(forColumn: Columns.origin.name)
+        id = try row.decode(forColumn: Columns.id.name)
+        version = try row.decode(forColumn: Columns.version.name)
+        visibility = try row.decode(forColumn: Columns.visibility.name)
+        isDeleted = try row.decode(forColumn: Columns.deleted.name)
+        updated = try row.decode(forColumn: Columns.updated.name)
+        isUnderstood = try row.decode(forColumn: Columns.understood.name)
+        documentJSON = try row.decode(forColumn: Columns.document.name)
+        signer = try row.decode(forColumn: Columns.signer.name)
+        storedAt = try row.decode(forColumn: Columns.storedAt.name)
+        receivedFrom = try row.decode(forColumn: Columns.receivedFrom.name)
+        changeSeq = try row.decode(forColumn: Columns.changeSeq.name)
+    }
+}
+
+/// One version of a record, current or earlier, as it was stored.
+public struct StoredVersion: Sendable, FetchableRecord {
+    public let version: Int64
+    public let visibility: Visibility
+    /// The signed document of this version (JSON text).
+    public let documentJSON: String
+    public let signer: String
+    public let storedAt: Timestamp
+    public let receivedFrom: NodeSlug?
+
+    public init(row: Row) throws {
+        version = try row.decode(forColumn: "version")
+        visibility = try row.decode(forColumn: "visibility")
+        documentJSON = try row.decode(forColumn: "document")
+        signer = try row.decode(forColumn: "signer")
+        storedAt = try row.decode(forColumn: "storedAt")
+        receivedFrom = try row.decode(forColumn: "receivedFrom")
+    }
 }
 
 /// A document whose proof has been checked, ready to store: the caller vouches for `signer`.
@@ -36,7 +93,7 @@ public struct VerifiedDocument: Sendable {
     }
 }
 
-/// What storing one document did, under DESIGN.md's version rule.
+/// What storing one document did, under the version rule (PROTOCOL.md, "Versions").
 public enum ApplyOutcome: Sendable, Equatable {
     /// A record this node did not have.
     case inserted
@@ -52,15 +109,13 @@ public enum ApplyOutcome: Sendable, Equatable {
 
 /// Filters and paging for browsing one kind of record.
 public struct RecordQuery: Sendable {
-    public var kind: RecordKind
+    /// The document type listed (`CaseStudy`).
+    public var type: String
     public var origin: NodeSlug?
-    public var city: String?
-    public var country: String?
-    public var policyArea: String?
-    public var method: String?
-    public var status: String?
-    public var language: String?
-    public var tag: String?
+    /// Column filters: city and country ignore ASCII case, the others match exactly.
+    public var columns: [IndexColumn: String] = [:]
+    /// Vocabulary filters: every one must match.
+    public var terms: [IndexEntry.Term] = []
     public var updatedSince: Timestamp?
     /// Full-text search over titles, summaries and texts, ignoring case and accents.
     public var text: String?
@@ -70,8 +125,8 @@ public struct RecordQuery: Sendable {
     /// Show records after this position (from a previous page's `next`).
     public var after: Int64?
 
-    public init(kind: RecordKind, includeCohort: Bool = false, limit: Int = 20) {
-        self.kind = kind
+    public init(type: String, includeCohort: Bool = false, limit: Int = 20) {
+        self.type = type
         self.includeCohort = includeCohort
         self.limit = limit
     }
@@ -83,3 +138,21 @@ public struct RecordPage: Sendable {
     /// The position to pass as `after` for the next page; nil on the last page.
     public let next: Int64?
 }
+
+// The domain's value types as SQLite stores them: text, refused when it is not a valid value.
+extension NodeSlug: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+    public static func fromDatabaseValue(_ value: DatabaseValue) -> NodeSlug? { String.fromDatabaseValue(value).flatMap(NodeSlug.init) }
+}
+
+extension RecordID: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { description.databaseValue }
+    public static func fromDatabaseValue(_ value: DatabaseValue) -> RecordID? { String.fromDatabaseValue(value).flatMap(RecordID.init) }
+}
+
+extension Timestamp: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { description.databaseValue }
+    public static func fromDatabaseValue(_ value: DatabaseValue) -> Timestamp? { String.fromDatabaseValue(value).flatMap(Timestamp.init) }
+}
+
+extension Visibility: DatabaseValueConvertible {}

@@ -4,6 +4,7 @@ import Foundation
 import TandemCore
 import TandemCrypto
 import TandemFederation
+import TandemNode
 import TandemStore
 
 @main
@@ -30,8 +31,16 @@ struct Bench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write N signed documents as JSON Lines to this file, and stop (for Scripts/bench-http.sh).", valueName: "file"))
     var writeCorpus: String?
 
+    @Option(help: ArgumentHelp("With --write-corpus: the key that signs them (a node's node.pem, so that node imports them).", valueName: "path"))
+    var corpusKey: String?
+
+    @Option(help: ArgumentHelp("With --write-corpus: their origin, the slug of the node whose key signs them.", valueName: "slug"))
+    var corpusOrigin = "paris"
+
     func validate() throws {
         guard records >= 1000 || writeCorpus != nil else { throw ValidationError("--records must be at least 1000 (the no-op sync compares 1,000 with N)") }
+        guard (writeCorpus == nil) == (corpusKey == nil) else { throw ValidationError("--write-corpus and --corpus-key go together") }
+        guard NodeSlug(corpusOrigin) != nil else { throw ValidationError("--corpus-origin must be a node slug") }
     }
 
     func run() async throws {
@@ -39,9 +48,10 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         if let writeCorpus {
-            // Documents of one origin, "bench", signed by the key in the data folder given to import.
-            let key = try Ed25519PrivateKey()
-            try Corpus.make(count: records, origin: NodeSlug("bench")!, key: key).joined(separator: "\n").write(toFile: writeCorpus, atomically: true, encoding: .utf8)
+            // Documents of one node, signed by its key, so that `tandem import` on that node admits them.
+            let key = try KeyFile.read(from: corpusKey ?? "")
+            try Corpus.make(count: records, origin: NodeSlug(corpusOrigin)!, key: key).joined(separator: "\n")
+                .write(toFile: writeCorpus, atomically: true, encoding: .utf8)
             print("wrote \(records) documents signed by \(DIDKey(key.publicKey)) to \(writeCorpus)")
             return
         }
@@ -51,9 +61,9 @@ struct Bench: AsyncParsableCommand {
         // The nodes: a big source (N records), a small one (1,000) and an empty sink, in one cohort.
         let directory = folder + "/cohort.yaml"
         let pageSize = FeedPage.defaultLimit
-        let big = try BenchNode(slug: "big", folder: folder, directory: directory, pageSize: pageSize)
-        let small = try BenchNode(slug: "small", folder: folder, directory: directory, pageSize: pageSize)
-        let sink = try BenchNode(slug: "sink", folder: folder, directory: directory, pageSize: pageSize)
+        let big = try await BenchNode(slug: "big", folder: folder, directory: directory, pageSize: pageSize)
+        let small = try await BenchNode(slug: "small", folder: folder, directory: directory, pageSize: pageSize)
+        let sink = try await BenchNode(slug: "sink", folder: folder, directory: directory, pageSize: pageSize)
         try ("cohort: bench\nmembers:\n" + [big, small, sink].map { try $0.entry() }.joined(separator: "\n") + "\n")
             .write(toFile: directory, atomically: true, encoding: .utf8)
         log("signing \(records + 1000) documents…")
@@ -79,8 +89,8 @@ struct Bench: AsyncParsableCommand {
 
         // 3. A full first sync of N documents over HTTPS, from empty.
         for node in [big, small, sink] { try await node.start() }
-        _ = try big.runtime.node.database.apply(try Self.verified(bigDocuments), receivedFrom: nil)
-        _ = try small.runtime.node.database.apply(try Self.verified(smallDocuments), receivedFrom: nil)
+        _ = try await big.runtime.database.apply(try Self.verified(bigDocuments), receivedFrom: nil)
+        _ = try await small.runtime.database.apply(try Self.verified(smallDocuments), receivedFrom: nil)
         log("full sync of \(records)…")
         let job = sink.runtime.syncJob()
         let clock = ContinuousClock()
@@ -135,12 +145,12 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// Documents per second through Tandem's ingest path (`FeedIngest`, as a sync runs it: decode
-    /// and rules 1–3 of one page while the page before is stored), fed pre-made signed pages; and,
+    /// and admission of one page while the page before is stored), fed pre-made signed pages; and,
     /// in a second sequential pass over the first pages, the microseconds per document of each stage.
     static func ingest(_ documents: [String], directory: String, folder: String, pageSize: Int) async throws -> (Double, [Double]) {
         let cohort = try CohortDirectory.load(path: directory)
         let (sink, peer) = (NodeSlug("sink")!, NodeSlug("big")!)
-        let ingest = Ingest(node: sink, directory: cohort, keys: KeyRing(directory: cohort))
+        let admission = Admission(node: sink, directory: cohort, keys: KeyRing(directory: cohort), kinds: .standard)
         let epoch = UUID().uuidString.lowercased()
         var pages: [[UInt8]] = []
         for start in stride(from: 0, to: documents.count, by: pageSize) {
@@ -151,7 +161,7 @@ struct Bench: AsyncParsableCommand {
         let pipelined = try AppDatabase.open(folder: try Self.makeFolder(folder + "/ingest"))
         var report = PeerSyncReport(peer: peer)
         let start = DispatchTime.now()
-        try await FeedIngest(peer: peer, node: sink, ingest: ingest, database: pipelined)
+        try await FeedIngest(peer: peer, node: sink, admission: admission, database: pipelined)
             .run(from: nil, key: DIDKey(try Ed25519PrivateKey().publicKey), into: &report) { pages[Int(($0?.position ?? 0) / Int64(pageSize))] }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         guard report.inserted == documents.count else { throw BenchError("ingest stored \(report.inserted) of \(documents.count) documents") }
@@ -170,8 +180,8 @@ struct Bench: AsyncParsableCommand {
             }
             let page = try FeedPage.decode(bytes)
             lap(0)
-            let accepted = ingest.check(page.items).compactMap { outcome -> VerifiedDocument? in
-                if case .accepted(let document) = outcome { document } else { nil }
+            let accepted = admission.admit(page.items, from: .peer).compactMap { decision -> VerifiedDocument? in
+                if case .admit(let document) = decision { document } else { nil }
             }
             lap(1)
             _ = try await sequential.applyPeerPage(peer: peer, documents: accepted, rejections: [], checkpoint: page.next, lag: page.remaining)
@@ -225,7 +235,7 @@ struct Figures {
     var verifyAll = 0.0
     var insert = 0.0
     var ingest = 0.0
-    /// Microseconds per document in each stage: decode the page, ingest rules 1–3 (all cores), store.
+    /// Microseconds per document in each stage: decode the page, admission (all cores), store.
     var ingestPhases = [0.0, 0.0, 0.0]
     var sync = 0.0
     var noopSmall: (seconds: Double, requests: Int) = (0, 0)

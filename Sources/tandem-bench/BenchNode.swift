@@ -9,6 +9,8 @@ import TandemAPI
 import TandemCore
 import TandemCrypto
 import TandemFederation
+import TandemNode
+import TandemTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +25,7 @@ final class BenchNode: @unchecked Sendable {
     private var group: ServiceGroup?
     private var server: Task<Void, any Error>?
 
-    init(slug: String, folder: String, directory: String, pageSize: Int) throws {
+    init(slug: String, folder: String, directory: String, pageSize: Int) async throws {
         self.slug = NodeSlug(slug)!
         port = try Self.freePort()
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
@@ -38,7 +40,7 @@ final class BenchNode: @unchecked Sendable {
         configuration = try NodeConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)), baseDirectory: folder)
         var standalone = configuration
         standalone.directoryPath = nil
-        runtime = try NodeRuntime.prepare(standalone)
+        runtime = try await NodeRuntime.prepare(standalone)
     }
 
     var key: Ed25519PrivateKey { get throws { try KeyFile.read(from: configuration.keyPath) } }
@@ -51,7 +53,7 @@ final class BenchNode: @unchecked Sendable {
     }
 
     func start() async throws {
-        runtime = try NodeRuntime.prepare(configuration)
+        runtime = try await NodeRuntime.prepare(configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "bench-\(slug)")
         logger.logLevel = .error

@@ -1,7 +1,7 @@
 import Foundation
 import TandemCore
 import TandemCrypto
-import TandemFederation
+import TandemNode
 
 /// Realistic signed case studies: French, Spanish and English texts of about 1.5 KB, the
 /// vocabulary the samples use, signed by one origin's key (on every core).
@@ -32,7 +32,7 @@ enum Corpus {
             "title": .string("\(sentence(language, index, words: 5).capitalized) \(index)"),
             "summary": .string(sentence(language, index &+ 1, words: 30)),
             "language": .string(language), "city": .string(city), "country": .string(country),
-            "lab": .string("Laboratoire \(city)"), "status": .string(CaseStatus.allCases[index % CaseStatus.allCases.count].rawValue),
+            "lab": .string("Laboratoire \(city)"), "status": .string(Choice.caseStatus.values[index % Choice.caseStatus.values.count]),
             "methods": .array([.string(methods[index % methods.count]), .string(methods[(index / 7) % methods.count])].uniqued()),
             "policyAreas": .array([.string(areas[index % areas.count])]),
             "problem": .string(sentence(language, index &+ 2, words: 60)),
@@ -49,7 +49,7 @@ enum Corpus {
             let id = RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
             let document = try! Document.unsigned(
                 kind: .caseStudy, id: id, origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
-                visibility: index % 10 == 0 ? .cohort : .public, content: .caseStudy(try! CaseStudy(json: content(number))))
+                visibility: index % 10 == 0 ? .cohort : .public, content: content(number))
             let signed = try! EddsaJcs2022.sign(document.json, with: key, created: Timestamp("2026-11-01T10:00:00Z")!)
             return try! JSONValue.object(signed).serialized()
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
-import TandemAPI
+import TandemNode
 import TandemStore
 
 /// The options every node command shares: which config, which data folder.

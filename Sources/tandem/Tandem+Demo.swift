@@ -6,6 +6,7 @@ import TandemAPI
 import TandemCore
 import TandemCrypto
 import TandemFederation
+import TandemNode
 
 extension Tandem {
     struct Demo: AsyncParsableCommand {
@@ -53,7 +54,7 @@ extension Tandem {
                 var configuration = try await NodeOptions.parse(["--config", path, "--data-dir", folder + "/" + base.slug.rawValue])
                     .load(overrides: ["http.port": basePort.map { String($0 + index) }])
                 configuration.directoryPath = nil
-                let runtime = try NodeRuntime.prepare(configuration)
+                let runtime = try await NodeRuntime.prepare(configuration)
                 entries.append(CohortDirectory.entry(
                     slug: configuration.slug, lab: configuration.lab, city: configuration.city, country: configuration.country,
                     url: configuration.baseURL, fingerprint: try runtime.certificateFingerprint, keys: [runtime.node.did]))
@@ -81,7 +82,7 @@ extension Tandem {
             defer { locks.forEach { $0.release() } }
             let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
             for configuration in configurations {
-                let runtime = try NodeRuntime.prepare(configuration)
+                let runtime = try await NodeRuntime.prepare(configuration)
                 for warning in try runtime.federationWarnings { say("warning: \(warning)") }
                 locks.append(try FolderLock(folder: configuration.dataDirectory, name: "serve.lock", busy: "another tandem serve is using \(configuration.dataDirectory)"))
                 var logger = Logger(label: "tandem.\(configuration.slug)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TandemCore
 import TandemCrypto
+import TandemNode
 import TandemStore
 
 extension Tandem {
@@ -10,7 +11,8 @@ extension Tandem {
             discussion: """
                 jsonl (default): every current record, local and partner, as its signed document, one \
                 per line, in change order (tombstones included), ready for tandem import or tandem verify. \
-                csv: the live case studies, one row each, for spreadsheets.
+                csv: the live records of one kind (--kind, case studies by default) that this version \
+                understands, one row each, a column per field, for spreadsheets.
                 """
         )
 
@@ -18,6 +20,15 @@ extension Tandem {
 
         @Option(help: "jsonl or csv.")
         var format: Format = .jsonl
+
+        @Option(help: ArgumentHelp("With --format csv: the kind of record, by its API name (cases, practices).", valueName: "kind"))
+        var kind = RecordKind.caseStudy.segment
+
+        func validate() throws {
+            guard RecordKinds.standard.all.contains(where: { $0.segment == kind }) else {
+                throw ValidationError("--kind must be one of \(RecordKinds.standard.all.map(\.segment).joined(separator: ", "))")
+            }
+        }
 
         @OptionGroup var options: NodeOptions
 
@@ -27,9 +38,10 @@ extension Tandem {
             case .jsonl:
                 for record in records { print(record.documentJSON) }
             case .csv:
-                print(CaseStudyCSV.header)
-                for record in records where record.kind == .caseStudy && !record.isDeleted {
-                    print(try CaseStudyCSV.row(record))
+                let csv = RecordCSV(kind: RecordKinds.standard.all.first { $0.segment == kind }!)
+                print(csv.header)
+                for record in records where record.type == csv.kind.type && !record.isDeleted && record.isUnderstood {
+                    print(try csv.row(record))
                 }
             }
         }
@@ -39,9 +51,12 @@ extension Tandem {
         static let configuration = CommandConfiguration(
             abstract: "Import signed documents from a JSON Lines file.",
             discussion: """
-                Every document is verified first (shape and eddsa-jcs-2022 proof); when any line is bad, \
-                nothing is imported and the bad line is named. Then the version rule applies: a higher \
-                version replaces the stored one, the same one is skipped, a lower one is ignored.
+                Every document must pass the node's admission rules, as one from a peer would: this \
+                node's own records only when signed by one of its own keys (current or retired before \
+                signing), other origins only when they are members of the cohort and signed by a key of \
+                theirs, and every proof must verify. When any line fails, nothing is imported and the \
+                line and its reason are named. Then the version rule applies: a higher version replaces \
+                the stored one, the same one is skipped, a lower one is ignored.
                 """
         )
 
@@ -52,43 +67,65 @@ extension Tandem {
 
         func run() async throws {
             let input = try InputFile.read(file)
-            var documents: [VerifiedDocument] = []
+            var documents: [(line: Int, value: JSONValue)] = []
             for entry in DocumentStream.entries(in: input.bytes) {
-                let verified: DocumentVerifier.Verified
-                do {
-                    verified = try DocumentVerifier.verify(try entry.value.get())
-                } catch {
+                do { documents.append((entry.line, try entry.value.get())) } catch {
                     throw CommandFailure("\(file) line \(entry.line): \(error); nothing was imported")
                 }
-                guard let document = verified.document else {
-                    throw CommandFailure("\(file) line \(entry.line): not a Tandem document (type must be Practice or CaseStudy); nothing was imported")
-                }
-                documents.append(VerifiedDocument(document: document, signer: verified.signer.description))
             }
             guard !documents.isEmpty else { throw CommandFailure("\(file): no document to import") }
-            let outcomes = try await openDatabase(options).apply(documents, receivedFrom: nil)
-            let count = { (outcome: ApplyOutcome) in outcomes.count { $0 == outcome } }
-            say("imported \(documents.count) documents: \(count(.inserted)) new, \(count(.updated)) updated, \(count(.unchanged)) unchanged, \(count(.stale)) older than stored, \(count(.equivocation)) conflicting with a stored version (kept the stored one)")
+            let runtime = try await NodeRuntime.prepare(try await options.load(), loadSamples: false)
+            let report: StoreTally
+            do { report = try await runtime.importDocuments(documents) } catch let refusal as ImportRefusal {
+                throw CommandFailure("\(file) \(refusal); nothing was imported")
+            }
+            var line = "imported \(documents.count) documents: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.stale) older than stored, \(report.conflicts) conflicting with a stored version (kept the stored one)"
+            if report.notUnderstood > 0 { line += "; \(report.notUnderstood) kept without being understood by this version" }
+            say(line)
         }
     }
 }
 
-/// Case studies as CSV rows (RFC 4180 quoting), one list column per vocabulary.
-enum CaseStudyCSV {
-    static let header = "origin,id,version,updated,title,summary,language,city,country,lab,status,period_start,period_end,participants,methods,policy_areas,tags,partners"
+/// Records of one kind as CSV (RFC 4180), one column per field of its declaration (a period as
+/// two, lists joined with "; "), for spreadsheets.
+struct RecordCSV {
+    let kind: RecordKind
 
-    static func row(_ record: StoredRecord) throws -> String {
-        let document = try Document(json: try JSONParser.parse(record.documentJSON).objectValue ?? [:])
-        guard case .caseStudy(let study) = document.content else { return "" }
-        let basics = study.basics
-        let fields: [String] = [
-            record.origin.rawValue, record.id.description, String(record.version), record.updated.description, basics.title,
-            basics.summary, basics.language.description, basics.city ?? "", basics.country?.description ?? "", basics.lab ?? "",
-            study.status.rawValue, study.period?.start.description ?? "", study.period?.end?.description ?? "",
-            study.participants.map(String.init) ?? "", basics.methods.joined(separator: "; "), basics.policyAreas.joined(separator: "; "),
-            basics.tags.joined(separator: "; "), study.partners.joined(separator: "; "),
-        ]
-        return fields.map(quote).joined(separator: ",")
+    var header: String {
+        (["origin", "id", "version", "updated"] + kind.fields.flatMap { field -> [String] in
+            let name = Self.snakeCase(field.name)
+            if case .period = field.type { return [name + "_start", name + "_end"] }
+            return [name]
+        }).joined(separator: ",")
+    }
+
+    func row(_ record: StoredRecord) throws -> String {
+        let content = try JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue ?? [:]
+        var cells = [record.origin.rawValue, record.id.description, String(record.version), record.updated.description]
+        for field in kind.fields {
+            let value = content[field.name]
+            if case .period = field.type {
+                cells += [value?.objectValue?["start"]?.stringValue ?? "", value?.objectValue?["end"]?.stringValue ?? ""]
+            } else {
+                cells.append(value.map(Self.text) ?? "")
+            }
+        }
+        return cells.map(Self.quote).joined(separator: ",")
+    }
+
+    /// A value as one cell: text as is, numbers in full, a link by its address, lists joined.
+    private static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .number(let number): number.exactInteger.map(String.init) ?? String(Int64(number.doubleValue))
+        case .object(let object): object["url"]?.stringValue ?? ""
+        case .array(let items): items.map(text).joined(separator: "; ")
+        default: ""
+        }
+    }
+
+    private static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { result, character in result += character.isUppercase ? "_" + character.lowercased() : String(character) }
     }
 
     private static func quote(_ field: String) -> String {

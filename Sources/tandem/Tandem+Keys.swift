@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import TandemAPI
 import TandemCrypto
 import TandemFederation
+import TandemNode
 
 extension Tandem {
     struct Keys: AsyncParsableCommand {
@@ -62,7 +62,7 @@ extension Tandem.Keys {
                 throw CommandFailure("tandem serve is running on \(configuration.dataDirectory); stop it, rotate, then start it again")
             }
             let database = try NodeRuntime.openDatabase(configuration)
-            let statement = try NodeKeyFile.rotate(keyPath: configuration.keyPath, node: configuration.slug, database: database)
+            let statement = try await NodeKeyFile.rotate(keyPath: configuration.keyPath, node: configuration.slug, database: database)
             say("rotated the key of \(configuration.slug):")
             say("  retired: \(statement.previousKey)")
             say("  current: \(statement.newKey)")
@@ -81,7 +81,7 @@ extension Tandem.Keys {
         func run() async throws {
             var configuration = try await options.load()
             configuration.directoryPath = nil  // a node not in the cohort yet may have no directory file at all
-            let runtime = try NodeRuntime.prepare(configuration)
+            let runtime = try await NodeRuntime.prepare(configuration)
             let fingerprint = configuration.certificatePath == nil ? try runtime.certificateFingerprint : nil
             print(CohortDirectory.entry(
                 slug: configuration.slug, lab: configuration.lab, city: configuration.city, country: configuration.country,

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TandemAPI
-import TandemFederation
+import TandemNode
 
 extension Tandem {
     struct Serve: AsyncParsableCommand {
@@ -32,7 +32,7 @@ extension Tandem {
             let configuration = try await options.load(overrides: ["http.host": host, "http.port": port.map(String.init)])
             var logger = Logger(label: "tandem")
             logger.logLevel = configuration.logLevel
-            let runtime = try NodeRuntime.prepare(configuration)
+            let runtime = try await NodeRuntime.prepare(configuration)
             let lock = try FolderLock(
                 folder: configuration.dataDirectory, name: "serve.lock",
                 busy: "another tandem serve is using the data folder \(configuration.dataDirectory)")
@@ -45,6 +45,7 @@ extension Tandem {
             say("TLS certificate SHA-256 fingerprint: \(try runtime.certificateFingerprint)")
             say("data: \(configuration.dataDirectory)/tandem.sqlite")
             if runtime.samplesLoaded > 0 { say("loaded \(runtime.samplesLoaded) sample records into the empty database") }
+            if runtime.newlyUnderstood > 0 { say("indexed \(runtime.newlyUnderstood) records held from peers that this version now understands") }
             var services: [any Service] = [application]
             if configuration.directoryPath != nil {
                 let peers = try runtime.syncJob().peers()

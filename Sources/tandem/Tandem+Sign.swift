@@ -8,8 +8,9 @@ extension Tandem {
             abstract: "Sign one JSON document with an eddsa-jcs-2022 proof.",
             discussion: """
                 Reads one JSON object (from FILE, or standard input) and writes it to standard output with \
-                a "proof" member appended. A Tandem document (type Practice or CaseStudy) must be valid \
-                before it is signed. A document that has a proof already is refused.
+                a "proof" member appended. A Tandem document (one with a type and an origin) must be a \
+                valid Practice or CaseStudy before it is signed. A document that has a proof already is \
+                refused.
                 """
         )
 
@@ -30,7 +31,7 @@ extension Tandem {
             guard case .object(let document) = value else {
                 throw CommandFailure("\(input.name): a document must be a JSON object, not a \(value.typeName)")
             }
-            if Document.isTandemDocument(document) {
+            if Document.hasEnvelope(document) {
                 do { _ = try Document(json: document, requireProof: false) } catch {
                     throw CommandFailure("\(input.name): not a valid Tandem document: \(error)")
                 }

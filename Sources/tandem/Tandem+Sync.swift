@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import TandemAPI
 import TandemCore
 import TandemFederation
+import TandemNode
 import TandemStore
 
 extension Tandem {
@@ -38,7 +38,7 @@ extension Tandem {
                 guard let slug = NodeSlug(peer) else { throw CommandFailure("--peer \(peer): not a node slug") }
                 only = slug
             }
-            let runtime = try NodeRuntime.prepare(configuration)
+            let runtime = try await NodeRuntime.prepare(configuration)
             for warning in try runtime.federationWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             let job = runtime.syncJob()
             let peers = try job.peers(only: only)
@@ -89,7 +89,7 @@ extension Tandem {
     struct Quarantine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Documents peers sent that were not stored, and why.",
-            subcommands: [List.self]
+            subcommands: [List.self, Retry.self]
         )
 
         struct List: AsyncParsableCommand {
@@ -133,6 +133,30 @@ extension Tandem {
                         say("\(entry.receivedAt) from \(entry.peer)" + (record.isEmpty ? "" : " \(record)") + ": \(rejection.reason)")
                     }
                 }
+            }
+        }
+    
+        struct Retry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Run admission again on every quarantined document and store those that now pass.",
+                discussion: """
+                    After an upgrade, or once the cohort directory lists a new member or key, documents that \
+                    were refused may pass. Each is checked again as if its peer had just sent it (origin, key, \
+                    proof) and, when it passes, stored under the version rule and taken out of quarantine. A \
+                    conflicting version stays in quarantine. Prints what happened; the node may be running.
+                    """
+            )
+
+            @OptionGroup var options: NodeOptions
+
+            func run() async throws {
+                let runtime = try await NodeRuntime.prepare(try await options.load(), loadSamples: false)
+                let retry = try await runtime.retryQuarantine()
+                let stored = retry.stored
+                let passed = stored.inserted + stored.updated + stored.unchanged + stored.stale + stored.conflicts
+                var line = "\(passed) of \(passed + retry.stillRefused) quarantined documents now pass: \(stored.inserted) new, \(stored.updated) updated, "
+                line += "\(stored.unchanged + stored.stale) already held or older than stored, \(stored.conflicts) conflicting with a stored version (kept in quarantine); \(retry.stillRefused) still refused"
+                say(line)
             }
         }
     }

@@ -35,7 +35,7 @@ extension Tandem.Token {
         func run() async throws {
             let database = try await openDatabase(options)
             let token = TokenSecret.generate()
-            try database.createToken(name: name, role: role, hash: TokenSecret.hash(token))
+            try await database.createToken(name: name, role: role, hash: TokenSecret.hash(token))
             say(token)
         }
     }

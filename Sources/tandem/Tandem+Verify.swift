@@ -11,7 +11,8 @@ extension Tandem {
                 given). Prints one line per document, "ok" or "invalid: <reason>", followed by where it \
                 came from, and exits 0 only when every document verified. Any document secured with an \
                 eddsa-jcs-2022 proof whose verificationMethod is a did:key is checked; a Tandem document \
-                (type Practice or CaseStudy) must also have a valid shape.
+                must also have a valid envelope (type, id, origin, version, updated, visibility, deleted, \
+                content). One whose type or content this version does not know verifies, with a note.
                 """
         )
 
@@ -28,8 +29,9 @@ extension Tandem {
                     let place = "\(input.name) line \(entry.line)"
                     do {
                         let verified = try DocumentVerifier.verify(try entry.value.get())
-                        let label = verified.document.map { "\($0.kind.rawValue) \($0.origin)/\($0.id) v\($0.version), " } ?? ""
-                        print("ok (\(place), \(label)signed by \(verified.signer))")
+                        let label = verified.document.map { "\($0.type) \($0.origin)/\($0.id) v\($0.version), " } ?? ""
+                        let note = verified.document?.notUnderstood.map { "; this version of Tandem does not understand it: \($0)" } ?? ""
+                        print("ok (\(place), \(label)signed by \(verified.signer)\(note))")
                     } catch {
                         failed += 1
                         print("invalid: \(error) (\(place))")

@@ -6,7 +6,7 @@ import TandemCrypto
 import TandemFederation
 import Testing
 
-/// Every route of a node, asked by every kind of caller, against DESIGN.md: public records for
+/// Every route of a node, asked by every kind of caller, against PROTOCOL.md: public records for
 /// everyone, cohort records for members' signed requests and local editors only, writes for
 /// editors only, partner records never writable, and a bad credential refused rather than taken
 /// as anonymous.
@@ -38,20 +38,20 @@ struct AuthorizationTests {
     func matrix() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
             let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
-            let parisPublic = try paris.write("Paris public")
-            let parisCohort = try paris.write("Paris cohorte", visibility: .cohort)
-            let mexicoPublic = try mexico.write("México público")
-            let mexicoCohort = try mexico.write("México cohorte", visibility: .cohort)
-            let toDelete = try mexico.write("Para borrar")
-            try mexico.runtime.node.create(
+            let parisPublic = try await paris.write("Paris public")
+            let parisCohort = try await paris.write("Paris cohorte", visibility: .cohort)
+            let mexicoPublic = try await mexico.write("México público")
+            let mexicoCohort = try await mexico.write("México cohorte", visibility: .cohort)
+            let toDelete = try await mexico.write("Para borrar")
+            _ = try await mexico.runtime.node.create(
                 kind: .practice, visibility: .cohort, content: ["title": "Práctica de la cohorte", "summary": "Solo miembros.", "language": "es"])
             #expect(try mexico.report(from: "paris", try await mexico.sync()).inserted == 2)
 
             let editorToken = TokenSecret.generate()
-            try mexico.database.createToken(name: "editor", role: "editor", hash: TokenSecret.hash(editorToken))
+            try await mexico.database.createToken(name: "editor", role: "editor", hash: TokenSecret.hash(editorToken))
             let revokedToken = TokenSecret.generate()
-            try mexico.database.createToken(name: "former editor", role: "editor", hash: TokenSecret.hash(revokedToken))
-            try mexico.database.revokeToken(name: "former editor")
+            try await mexico.database.createToken(name: "former editor", role: "editor", hash: TokenSecret.hash(revokedToken))
+            try await mexico.database.revokeToken(name: "former editor")
             let memberKey = try paris.key
             let strangerKey = try Ed25519PrivateKey()
 
@@ -77,6 +77,9 @@ struct AuthorizationTests {
                 Route(method: "GET", path: "/api/v1/cases/paris/\(parisPublic.id)", expected: read(nil, nil)),
                 Route(method: "GET", path: "/api/v1/cases/paris/\(parisCohort.id)", expected: cohortRecord),
                 Route(method: "GET", path: "/api/v1/cases/mexico-city/\(mexicoCohort.id)", expected: cohortRecord),
+                Route(method: "GET", path: "/api/v1/cases/paris/\(parisPublic.id)/versions", expected: read(["Paris public"], ["Paris public"])),
+                Route(method: "GET", path: "/api/v1/cases/paris/\(parisCohort.id)/versions", expected: cohortRecord),
+                Route(method: "GET", path: "/api/v1/cases/mexico-city/\(mexicoCohort.id)/versions/1", expected: cohortRecord),
                 Route(method: "GET", path: "/federation/v1/changes", expected: read(allCases.union(["Práctica de la cohorte"]), publicCases)),
                 Route(method: "GET", path: "/federation/v1/node", expected: read(nil, nil)),
                 Route(method: "GET", path: "/api/v1/nodes", expected: read(nil, nil)),

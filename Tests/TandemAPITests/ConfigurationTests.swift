@@ -2,7 +2,7 @@ import Configuration
 import Foundation
 import Testing
 
-@testable import TandemAPI
+@testable import TandemNode
 
 @Suite("The demo cities' configs")
 struct ConfigurationTests {
@@ -27,12 +27,12 @@ struct ConfigurationTests {
         ])
 
         let configuration = try NodeConfiguration(reader: reader, baseDirectory: TestNode.repositoryRoot.appendingPathComponent("Config").path)
-        let runtime = try NodeRuntime.prepare(configuration)
+        let runtime = try await NodeRuntime.prepare(configuration)
 
         #expect(configuration.slug.rawValue == slug)
         #expect(configuration.port == port)
         #expect(runtime.samplesLoaded == samples)
-        #expect(try runtime.node.database.allRecords().allSatisfy { $0.origin.rawValue == slug && $0.signer == runtime.node.did.description })
-        #expect(try NodeRuntime.prepare(runtime.configuration).samplesLoaded == 0)
+        #expect(try runtime.database.allRecords().allSatisfy { $0.origin.rawValue == slug && $0.signer == runtime.node.did.description && $0.isUnderstood })
+        #expect(try await NodeRuntime.prepare(runtime.configuration).samplesLoaded == 0)
     }
 }

@@ -50,15 +50,15 @@ struct ConvergenceTests {
                         let roll = Int.random(in: 0..<10, using: &random)
                         if roll < 5 || local.isEmpty {
                             let visibility: Visibility = Bool.random(using: &random) ? .public : .cohort
-                            try node.write("\(node.slug) round \(round) case \(operations.writes)", visibility: visibility)
+                            try await node.write("\(node.slug) round \(round) case \(operations.writes)", visibility: visibility)
                             operations.writes += 1
                         } else if roll < 8, let record = local.randomElement(using: &random) {
-                            try node.runtime.node.update(
+                            try await node.runtime.node.update(
                                 record, expectedVersion: record.version, visibility: nil,
                                 content: caseContent("\(node.slug) edited in round \(round)"))
                             operations.edits += 1
                         } else if let record = local.randomElement(using: &random) {
-                            try node.runtime.node.delete(record, expectedVersion: record.version)
+                            try await node.runtime.node.delete(record, expectedVersion: record.version)
                             operations.deletes += 1
                         }
                     }

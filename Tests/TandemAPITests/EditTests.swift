@@ -19,6 +19,7 @@ struct EditTests {
             let stale = try await node.request("PUT", location, body: try editBody(changed), as: .editor, headers: [("If-Match", "\"v1\"")])
             let deleted = try await node.request("DELETE", location, as: .editor)
             let gone = try await node.get(location, as: .editor)
+            let goneVersions = try await node.get(location + "/versions", as: .editor)
             let list = try await node.get("/api/v1/cases", as: .editor)
 
             #expect(created.status == 201)
@@ -36,11 +37,56 @@ struct EditTests {
             #expect(tombstone.objectValue?["content"] == [:])
             #expect(try DocumentVerifier.verify(tombstone).document?.isDeleted == true)
             #expect(gone.status == 410)
+            #expect(goneVersions.status == 410 && goneVersions.body.contains("deleted at version 3"))
             #expect(try list.items.isEmpty)
             let id = try #require(RecordID(String(location.split(separator: "/").last!)))
-            let history = try node.database.history(origin: NodeSlug("paris")!, id: id)
-            #expect(history.count == 2)
-            #expect(try history.map { try DocumentVerifier.verify(try JSONParser.parse($0)).document?.version } == [1, 2])
+            let versions = try node.database.versions(origin: NodeSlug("paris")!, id: id)
+            #expect(try versions.map { try DocumentVerifier.verify(try JSONParser.parse($0.documentJSON)).document?.version } == [1, 2, 3])
+        }
+    }
+
+    @Test("every version held is shown, oldest first, as signed, with its provenance; one version by its number")
+    func versionHistory() async throws {
+        try await withNode(samples: false) { node in
+            let created = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
+            let location = try #require(created.header("Location"))
+            var changed = spanishCase
+            changed["title"] = "Participación ciudadana, segunda edición"
+            _ = try await node.request("PUT", location, body: try editBody(changed), as: .editor)
+            _ = try await node.request("PUT", location, body: try editBody(spanishCase, visibility: "cohort"), as: .editor)
+
+            let anonymous = try await node.get(location + "/versions")
+            let editor = try await node.get(location + "/versions", as: .editor)
+            let second = try await node.get(location + "/versions/2")
+            let third = try await node.get(location + "/versions/3")
+            let missing = try await node.get(location + "/versions/9")
+            let bad = try await node.get(location + "/versions/02")
+            let unknown = try await node.get("/api/v1/cases/paris/\(RecordID())/versions")
+            let wrongKind = try await node.get(location.replacingOccurrences(of: "/cases/", with: "/practices/") + "/versions")
+
+            // Version 3 is cohort-only: the record, and so its history, is hidden from anonymous callers.
+            #expect(anonymous.status == 404 && third.status == 404 && second.status == 404, "\(anonymous.body)")
+            #expect(editor.status == 200)
+            let items = try editor.items
+            #expect(items.map { $0["version"] } == [1, 2, 3])
+            for (index, item) in items.enumerated() {
+                let document = try #require(item["document"])
+                let verified = try DocumentVerifier.verify(document)
+                #expect(verified.document?.version == Int64(index + 1))
+                #expect(verified.signer == node.runtime.node.did)
+                #expect(item["provenance"]?.objectValue?["signer"]?.stringValue == node.runtime.node.did.description)
+                #expect(item["provenance"]?.objectValue?["understood"] == true)
+            }
+            #expect(items[1]["document"]?.objectValue?["content"]?.objectValue?["title"] == "Participación ciudadana, segunda edición")
+            #expect(missing.status == 404 && bad.status == 400 && unknown.status == 404 && wrongKind.status == 404)
+            #expect(missing.header("Content-Type") == "application/problem+json")
+
+            // Made public again, every public version shows to anyone; the cohort-only one stays hidden.
+            _ = try await node.request("PUT", location, body: try editBody(spanishCase, visibility: "public"), as: .editor)
+            let reopened = try await node.get(location + "/versions")
+            let one = try await node.get(location + "/versions/2")
+            #expect(try reopened.items.map { $0["version"] } == [1, 2, 4])
+            #expect(try one.status == 200 && one.json["document"]?.objectValue?["version"] == 2)
         }
     }
 
@@ -50,9 +96,9 @@ struct EditTests {
             let mexicoKey = try Ed25519PrivateKey()
             let unsigned = try Document.unsigned(
                 kind: .caseStudy, id: RecordID(), origin: NodeSlug("mexico-city")!, version: 1, updated: .now(), visibility: .public,
-                content: .caseStudy(try CaseStudy(json: spanishCase)))
+                content: spanishCase)
             let signed = try Document(json: try EddsaJcs2022.sign(unsigned.json, with: mexicoKey))
-            _ = try node.database.apply([VerifiedDocument(document: signed, signer: DIDKey(mexicoKey.publicKey).description)], receivedFrom: NodeSlug("mexico-city"))
+            _ = try await node.database.apply([VerifiedDocument(document: signed, signer: DIDKey(mexicoKey.publicKey).description)], receivedFrom: NodeSlug("mexico-city"))
             let path = "/api/v1/cases/mexico-city/\(signed.id)"
 
             let read = try await node.get(path)
@@ -88,6 +134,8 @@ struct EditTests {
             ("GET", "/api/v1/cases?limit=-1", "", "anonymous", 400, "limit must be a whole number from 1 to 100"),
             ("GET", "/api/v1/cases?cursor=%%%garbage", "", "anonymous", 400, "cursor is not one this server gave"),
             ("GET", "/api/v1/cases?sort=title", "", "anonymous", 400, "unknown query parameter \"sort\""),
+            // 150 letters, each with a combining accent: 300 code points, over the 200 that the description allows.
+            ("GET", "/api/v1/cases?city=" + String(repeating: "e%CC%81", count: 150), "", "anonymous", 400, "city must be 1 to 200 characters"),
             ("GET", "/api/v1/cases?updatedSince=yesterday", "", "anonymous", 400, "updatedSince must be a date"),
             ("GET", "/api/v1/practices?status=pilot", "", "anonymous", 400, "practices have no status"),
             ("GET", "/api/v1/cases/paris/00000000-0000-4000-8000-000000000000", "", "anonymous", 404, "no case study"),
@@ -158,7 +206,7 @@ struct EditTests {
     func revokedToken() async throws {
         try await withNode(samples: false) { node in
             let before = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
-            try node.database.revokeToken(name: "test editor")
+            try await node.database.revokeToken(name: "test editor")
             let after = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
             let read = try await node.get("/api/v1/cases", as: .editor)
 

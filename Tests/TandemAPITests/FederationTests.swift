@@ -6,6 +6,7 @@ import TandemAPI
 import TandemCore
 import TandemCrypto
 import TandemFederation
+import TandemNode
 import TandemStore
 import Testing
 
@@ -23,12 +24,12 @@ struct FederationTests {
     func threeCitiesConverge() async throws {
         try await withCohort(Self.threeCities) { cohort in
             let (paris, mexico, rennes) = (cohort["paris"], cohort["mexico-city"], cohort["rennes"])
-            let inParis = try paris.write("Budget participatif : le vote en ligne")
-            let mexicoCohortOnly = try mexico.write("Laboratorio de datos abiertos", visibility: .cohort)
-            let mexicoSample = try #require(try mexico.database.allRecords().first { $0.origin == mexico.slug && $0.kind == .caseStudy && $0.id != mexicoCohortOnly.id })
-            let edited = try mexico.runtime.node.update(mexicoSample, expectedVersion: 1, visibility: nil, content: caseContent("Versión revisada"))
-            let doomed = try rennes.write("Hackathon à supprimer")
-            try rennes.runtime.node.delete(doomed, expectedVersion: 1)
+            let inParis = try await paris.write("Budget participatif : le vote en ligne")
+            let mexicoCohortOnly = try await mexico.write("Laboratorio de datos abiertos", visibility: .cohort)
+            let mexicoSample = try #require(try mexico.database.allRecords().first { $0.origin == mexico.slug && $0.type == "CaseStudy" && $0.id != mexicoCohortOnly.id })
+            let edited = try await mexico.runtime.node.update(mexicoSample, expectedVersion: 1, visibility: nil, content: caseContent("Versión revisada"))
+            let doomed = try await rennes.write("Hackathon à supprimer")
+            try await rennes.runtime.node.delete(doomed, expectedVersion: 1)
 
             for node in [paris, mexico, rennes] {
                 for report in try await node.sync() {
@@ -52,7 +53,7 @@ struct FederationTests {
                 #expect(record.signer == mexico.runtime.node.did.description)
             }
             #expect(try rennes.database.record(origin: mexico.slug, id: edited.id)?.version == 2)
-            #expect(try mexico.database.history(origin: mexico.slug, id: edited.id).count == 1)
+            #expect(try mexico.database.versions(origin: mexico.slug, id: edited.id).count == 2)
             #expect(try rennes.database.record(origin: mexico.slug, id: mexicoCohortOnly.id)?.visibility == .cohort)
             #expect(try mexico.database.record(origin: rennes.slug, id: doomed.id)?.isDeleted == true)
             #expect(try mexico.database.record(origin: paris.slug, id: inParis.id)?.version == 1)
@@ -68,7 +69,7 @@ struct FederationTests {
     func replayedAndExpiredSignatures() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
             let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
-            try mexico.write("Solo para la cohorte", visibility: .cohort)
+            try await mexico.write("Solo para la cohorte", visibility: .cohort)
             let client = try Self.client(trusting: mexico)
             let path = "/federation/v1/changes"
 
@@ -96,8 +97,8 @@ struct FederationTests {
     func cohortRecordsReachMembersOnly() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
             let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
-            let secret = try mexico.write("Solo para la cohorte", visibility: .cohort)
-            try mexico.write("Para todos")
+            let secret = try await mexico.write("Solo para la cohorte", visibility: .cohort)
+            try await mexico.write("Para todos")
             let client = try Self.client(trusting: mexico)
 
             let anonymous = try await Self.get(client, mexico, "/federation/v1/changes")
@@ -131,15 +132,15 @@ struct FederationTests {
     func keyRotation() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
             let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
-            let before = try paris.write("Écrit avec la première clé")
+            let before = try await paris.write("Écrit avec la première clé")
             let oldKey = paris.runtime.node.did
             #expect(try mexico.report(from: "paris", try await mexico.sync()).inserted == 1)
 
             try await paris.stop()
-            let statement = try NodeKeyFile.rotate(keyPath: paris.configuration.keyPath, node: paris.slug, database: paris.database)
+            let statement = try await NodeKeyFile.rotate(keyPath: paris.configuration.keyPath, node: paris.slug, database: paris.database)
             try await paris.start()
             let newKey = paris.runtime.node.did
-            let after = try paris.write("Écrit avec la nouvelle clé")
+            let after = try await paris.write("Écrit avec la nouvelle clé")
             #expect(newKey != oldKey && statement.previousKey == oldKey.description && statement.newKey == newKey.description)
 
             let report = try mexico.report(from: "paris", try await mexico.sync())
@@ -301,7 +302,7 @@ struct FederationTests {
     func newEpochRestartsTheCursor() async throws {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city")]) { cohort in
             let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
-            for index in 1...5 { try paris.write("Cas \(index)") }
+            for index in 1...5 { try await paris.write("Cas \(index)") }
             #expect(try mexico.report(from: "paris", try await mexico.sync()).inserted == 5)
             let backup = try paris.database.allRecords()
             let oldEpoch = try paris.database.epoch()
@@ -314,8 +315,8 @@ struct FederationTests {
                 let verified = try DocumentVerifier.verify(try JSONParser.parse(record.documentJSON))
                 return VerifiedDocument(document: try #require(verified.document), signer: verified.signer.description)
             }
-            _ = try paris.database.apply(restored, receivedFrom: nil)
-            try paris.write("Après la restauration")
+            _ = try await paris.database.apply(restored, receivedFrom: nil)
+            try await paris.write("Après la restauration")
             #expect(try paris.database.epoch() != oldEpoch)
 
             let report = try mexico.report(from: "paris", try await mexico.sync())

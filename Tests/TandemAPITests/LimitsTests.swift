@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import TandemAPI
+import TandemNode
 import Testing
 
 /// A TLS connection to a node that sends exactly the bytes a test gives it, as slowly as it likes,

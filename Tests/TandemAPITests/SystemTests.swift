@@ -4,6 +4,7 @@ import Testing
 @testable import TandemAPI
 @testable import TandemCore
 import TandemFederation
+import TandemNode
 import TandemStore
 
 @Suite("Health, metrics and the OpenAPI description", .serialized)
@@ -31,11 +32,15 @@ struct SystemTests {
         ("GET", "/api/v1/cases", nil, .anonymous, 200),
         ("POST", "/api/v1/cases", #"{"content": {"title": "t", "summary": "s", "language": "fr", "status": "idea"}}"#, .editor, 201),
         ("GET", "/api/v1/cases/{origin}/{id}", nil, .anonymous, 200),
+        ("GET", "/api/v1/cases/{origin}/{id}/versions", nil, .anonymous, 200),
+        ("GET", "/api/v1/cases/{origin}/{id}/versions/{version}", nil, .anonymous, 200),
         ("PUT", "/api/v1/cases/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr", "status": "idea"}}"#, .editor, 200),
         ("DELETE", "/api/v1/cases/{origin}/{id}", nil, .editor, 200),
         ("GET", "/api/v1/practices", nil, .anonymous, 200),
         ("POST", "/api/v1/practices", #"{"content": {"title": "t", "summary": "s", "language": "fr"}}"#, .editor, 201),
         ("GET", "/api/v1/practices/{origin}/{id}", nil, .anonymous, 200),
+        ("GET", "/api/v1/practices/{origin}/{id}/versions", nil, .anonymous, 200),
+        ("GET", "/api/v1/practices/{origin}/{id}/versions/{version}", nil, .anonymous, 200),
         ("PUT", "/api/v1/practices/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr"}}"#, .editor, 200),
         ("DELETE", "/api/v1/practices/{origin}/{id}", nil, .editor, 200),
         ("GET", "/api/v1/nodes", nil, .anonymous, 200),
@@ -48,7 +53,7 @@ struct SystemTests {
 
     @Test("the cursor shapes the description gives are the ones the server reads, and every value of that shape is read")
     func cursorPatterns() throws {
-        let spec = try JSONParser.parse(OpenAPIDocument.json)
+        let spec = try JSONParser.parse(OpenAPIDocument(kinds: .standard).text)
         func at(_ value: JSONValue?, _ keys: String...) -> JSONValue? { keys.reduce(value) { $0?.objectValue?[$1] } }
         let cursor = at(spec, "components", "parameters", "cursor", "schema", "pattern")?.stringValue
         let parameters = at(spec, "paths", "/federation/v1/changes", "get", "parameters")?.arrayValue ?? []
@@ -83,6 +88,7 @@ struct SystemTests {
             for operation in Self.operations {
                 let kind = operation.path.contains("practices") ? "practices" : "cases"
                 let path = operation.path.replacingOccurrences(of: "/{origin}/{id}", with: String((created[kind] ?? "").drop { $0 != "/" }.dropFirst("/api/v1/\(kind)".count)))
+                    .replacingOccurrences(of: "{version}", with: "1")
                 let reply = try await node.request(operation.method, path, body: operation.body, as: operation.caller)
                 if operation.method == "POST" { created[kind] = reply.header("Location") }
 

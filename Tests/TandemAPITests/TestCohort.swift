@@ -11,7 +11,9 @@ import TandemAPI
 import TandemCore
 import TandemCrypto
 import TandemFederation
+import TandemNode
 import TandemStore
+import TandemTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -50,24 +52,28 @@ final class CohortNode: @unchecked Sendable {
     private var group: ServiceGroup?
     private var server: Task<Void, any Error>?
 
-    init(slug: NodeSlug, folder: String, port: Int, configuration: NodeConfiguration) throws {
+    /// The record kinds its build understands (a test may leave one out, as an older version would).
+    var kinds: RecordKinds
+
+    init(slug: NodeSlug, folder: String, port: Int, configuration: NodeConfiguration, kinds: RecordKinds) async throws {
         self.slug = slug
         self.folder = folder
         self.port = port
         self.configuration = configuration
+        self.kinds = kinds
         var standalone = configuration
         standalone.directoryPath = nil
-        runtime = try NodeRuntime.prepare(standalone)
+        runtime = try await NodeRuntime.prepare(standalone, kinds: kinds)
     }
 
-    var database: AppDatabase { runtime.node.database }
+    var database: AppDatabase { runtime.database }
     /// The node's current signing key, read from its key file.
     var key: Ed25519PrivateKey { get throws { try KeyFile.read(from: configuration.keyPath) } }
     var url: String { "https://127.0.0.1:\(port)" }
 
     /// Starts serving; with `scheduledSync`, also the sync service `serve` runs (first run at once).
     func start(scheduledSync: Duration? = nil) async throws {
-        runtime = try NodeRuntime.prepare(configuration)
+        runtime = try await NodeRuntime.prepare(configuration, kinds: kinds)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "cohort-\(slug)")
         logger.logLevel = .critical
@@ -100,8 +106,8 @@ final class CohortNode: @unchecked Sendable {
 
     /// Writes a new local record through the node's own signed-write path.
     @discardableResult
-    func write(_ title: String, visibility: Visibility = .public) throws -> StoredRecord {
-        try runtime.node.create(kind: .caseStudy, visibility: visibility, content: caseContent(title))
+    func write(_ title: String, visibility: Visibility = .public) async throws -> StoredRecord {
+        try await runtime.node.create(kind: .caseStudy, visibility: visibility, content: caseContent(title))
     }
 
     /// (origin, id, version) of every record held, tombstones included: equal digests, equal nodes.
@@ -116,7 +122,7 @@ func caseContent(_ title: String) -> JSONObject {
 
 /// A signed case study document from `origin`, signed by `key`.
 func signedCase(origin: String, id: RecordID = RecordID(), version: Int64 = 1, title: String, key: Ed25519PrivateKey, deleted: Bool = false) throws -> JSONObject {
-    let content: RecordContent = deleted ? .tombstone : .caseStudy(try CaseStudy(json: caseContent(title)))
+    let content: JSONObject? = deleted ? nil : caseContent(title)
     let unsigned = try Document.unsigned(
         kind: .caseStudy, id: id, origin: NodeSlug(origin)!, version: version, updated: .now(), visibility: .public, content: content)
     return try EddsaJcs2022.sign(unsigned.json, with: key)
@@ -242,6 +248,7 @@ final class TestCohort: @unchecked Sendable {
         var peers: [String]?
         var timeout: Double = 5
         var pageSize: Int = 200
+        var kinds: RecordKinds = .standard
     }
 
     /// Starts the nodes of `specs` and the fake peers, with a directory listing them all.
@@ -272,7 +279,8 @@ final class TestCohort: @unchecked Sendable {
             let configuration = try NodeConfiguration(
                 reader: ConfigReader(provider: InMemoryProvider(values: values)),
                 baseDirectory: TestNode.repositoryRoot.appendingPathComponent("Config").path)
-            let node = try CohortNode(slug: NodeSlug(spec.slug)!, folder: folder + "/" + spec.slug, port: port, configuration: configuration)
+            let node = try await CohortNode(
+                slug: NodeSlug(spec.slug)!, folder: folder + "/" + spec.slug, port: port, configuration: configuration, kinds: spec.kinds)
             nodes.append(node)
             entries.append(entry(spec.slug, CohortDirectory.entry(
                 slug: node.slug, lab: "Lab of \(spec.slug)", city: spec.slug.capitalized, country: "FR", url: node.url,

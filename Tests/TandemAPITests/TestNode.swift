@@ -9,6 +9,7 @@ import ServiceLifecycle
 import TandemAPI
 import TandemCore
 import TandemCrypto
+import TandemNode
 import TandemStore
 import Testing
 
@@ -28,7 +29,7 @@ final class TestNode: Sendable {
     }
 
     /// `settings` are config keys and values on top of the defaults (`http.maxBodySize`: `"65536"`).
-    static func start(samples: Bool = true, settings: [String: String] = [:]) async throws -> TestNode {
+    static func start(samples: Bool = true, settings: [String: String] = [:], kinds: RecordKinds = .standard) async throws -> TestNode {
         let folder = NSTemporaryDirectory() + "tandem-api-" + UUID().uuidString
         var values: [AbsoluteConfigKey: ConfigValue] = [
             "data.dir": .init(.string(folder), isSecret: false), "http.port": .init(.string("0"), isSecret: false),
@@ -38,9 +39,9 @@ final class TestNode: Sendable {
         let configuration = try NodeConfiguration(
             reader: ConfigReader(provider: InMemoryProvider(values: values)),
             baseDirectory: repositoryRoot.appendingPathComponent("Config").path)
-        let runtime = try NodeRuntime.prepare(configuration)
+        let runtime = try await NodeRuntime.prepare(configuration, kinds: kinds)
         let token = TokenSecret.generate()
-        try runtime.node.database.createToken(name: "test editor", role: "editor", hash: TokenSecret.hash(token))
+        try await runtime.database.createToken(name: "test editor", role: "editor", hash: TokenSecret.hash(token))
 
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test-node")
@@ -76,7 +77,7 @@ final class TestNode: Sendable {
         try await server.value
     }
 
-    var database: AppDatabase { runtime.node.database }
+    var database: AppDatabase { runtime.database }
 
     struct Reply {
         let status: Int

@@ -1,5 +1,5 @@
 import Foundation
-import TandemFederation
+import TandemTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -67,7 +67,9 @@ struct NodeCommandTests {
         #expect(empty.status == 0)
         #expect(empty.stdout.isEmpty)
 
-        let key = folder + "/paris.pem"
+        // The node's own key: import takes this node's records only when its own key signed them.
+        try FileManager.default.createDirectory(atPath: folder + "/paris", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = folder + "/paris/node.pem"
         _ = try TandemProcess.run(["keys", "generate", "--out", key])
         var signed = ""
         for line in samples.split(separator: "\n") {
@@ -99,6 +101,8 @@ struct NodeCommandTests {
         var lines = signed.split(separator: "\n").map(String.init)
         lines[4] = lines[4].replacingOccurrences(of: "\"version\":1", with: "\"version\":2")
         try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/tampered.jsonl", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: folder + "/fresh", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: key, toPath: folder + "/fresh/node.pem")
         let refused = try TandemProcess.run(["import", folder + "/tampered.jsonl", "--data-dir", folder + "/fresh"])
         let afterRefusal = try TandemProcess.run(["export", "--data-dir", folder + "/fresh"])
 
@@ -106,5 +110,35 @@ struct NodeCommandTests {
         #expect(refused.stderr.hasPrefix("Error: \(folder)/tampered.jsonl line 5: the signature does not match the document"))
         #expect(refused.stderr.hasSuffix("nothing was imported\n"))
         #expect(afterRefusal.stdout.isEmpty)
+    }
+
+    @Test("import obeys the trust rules: a record of this node signed by another key, or a stranger's, imports nothing")
+    func importRefusesForgeries() throws {
+        try FileManager.default.createDirectory(atPath: folder + "/paris", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        _ = try TandemProcess.run(["keys", "generate", "--out", folder + "/paris/node.pem"])
+        _ = try TandemProcess.run(["keys", "generate", "--out", folder + "/forger.pem"])
+        func signed(origin: String, id: String, key: String) throws -> String {
+            let document = #"{"type": "CaseStudy", "id": "\#(id)", "origin": "\#(origin)", "version": 1, "updated": "2026-11-21T10:00:00Z", "visibility": "public", "deleted": false, "content": {"title": "Un faux", "summary": "Planté par courriel.", "language": "fr", "status": "idea"}}"#
+            return try TandemProcess.run(["sign", "--key", key], stdin: document).stdout
+        }
+        let own = try signed(origin: "paris", id: "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c99", key: folder + "/paris/node.pem")
+        let forged = try signed(origin: "paris", id: "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c98", key: folder + "/forger.pem")
+        let stranger = try signed(origin: "lyon", id: "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c97", key: folder + "/forger.pem")
+        try (own + forged).write(toFile: folder + "/forged.jsonl", atomically: true, encoding: .utf8)
+        try (own + stranger).write(toFile: folder + "/stranger.jsonl", atomically: true, encoding: .utf8)
+        try own.write(toFile: folder + "/own.jsonl", atomically: true, encoding: .utf8)
+
+        let forgedImport = try TandemProcess.run(["import", folder + "/forged.jsonl", "--data-dir", folder + "/paris"])
+        let strangerImport = try TandemProcess.run(["import", folder + "/stranger.jsonl", "--data-dir", folder + "/paris"])
+        let afterRefusals = try TandemProcess.run(["export", "--data-dir", folder + "/paris"])
+        let ownImport = try TandemProcess.run(["import", folder + "/own.jsonl", "--data-dir", folder + "/paris"])
+
+        #expect(forgedImport.status == 1)
+        #expect(forgedImport.stderr.contains("forged.jsonl line 2: signed by did:key:"), "\(forgedImport.stderr)")
+        #expect(forgedImport.stderr.contains("which is not a key of any cohort member") && forgedImport.stderr.hasSuffix("nothing was imported\n"))
+        #expect(strangerImport.status == 1)
+        #expect(strangerImport.stderr.contains("stranger.jsonl line 2: lyon is not a member of the cohort"), "\(strangerImport.stderr)")
+        #expect(afterRefusals.stdout.isEmpty)
+        #expect(ownImport.status == 0 && ownImport.stdout.hasPrefix("imported 1 documents: 1 new"), "\(ownImport.stderr)")
     }
 }

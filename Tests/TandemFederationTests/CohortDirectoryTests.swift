@@ -74,6 +74,28 @@ import Testing
         #expect(ring.problem(key: DIDKey(third.publicKey), origin: NodeSlug("rennes")!, signedAt: .now())?.contains("a key of paris, not of rennes") == true)
     }
 
+    @Test("a key rotates once: a second statement from the same key (a leaked key forking the history) is refused, in either order")
+    func aKeyRotatesOnce() throws {
+        let first = try Ed25519PrivateKey()
+        let real = try Ed25519PrivateKey().publicKey
+        let thief = try Ed25519PrivateKey().publicKey
+        let paris = NodeSlug("paris")!
+        let genuine = try KeyRotation.statement(node: paris, from: first, to: real, at: Timestamp("2026-06-01T00:00:00Z")!)
+        let fork = try KeyRotation.statement(node: paris, from: first, to: thief, at: Timestamp("2026-05-01T00:00:00Z")!)
+
+        var ring = KeyRing(directory: try Self.directory("paris", first), statements: [genuine])
+        let (accepted, refused) = ring.accept([.success(fork)])
+
+        #expect(accepted.isEmpty && refused.count == 1)
+        #expect(refused.first?.description.contains("already rotated to \(DIDKey(real))") == true)
+        #expect(ring.owner(of: DIDKey(thief)) == nil)
+        #expect(ring.problem(key: DIDKey(real), origin: paris, signedAt: .now()) == nil)
+        // Both in one batch: the first one read wins, the other is refused.
+        var both = KeyRing(directory: try Self.directory("paris", first))
+        #expect(both.accept([.success(genuine), .success(fork)]).refused.count == 1)
+        #expect(both.owner(of: DIDKey(thief)) == nil)
+    }
+
     @Test func aStatementNotSignedByAPreviousKeyIsRefused() throws {
         let real = try Ed25519PrivateKey()
         let thief = try Ed25519PrivateKey()

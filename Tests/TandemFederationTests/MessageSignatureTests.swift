@@ -28,13 +28,12 @@ import Testing
             let input = try #require(json["signatureInput"]?.stringValue)
             let method = try #require(request["method"]?.stringValue)
             let host = try #require(target.host)
-            let (_, parameters) = try #require(MessageSignature.firstMember(of: input))
-            let parsed = try #require(MessageSignature.parseParameters(parameters))
+            let parsed = try MessageSignature.Input(parsing: input)
             var x = try #require(json["publicKeyJWK"]?.objectValue?["x"]?.stringValue).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             x += String(repeating: "=", count: (4 - x.count % 4) % 4)
             return Vector(
                 request: .init(method: method, authority: host, path: target.path, query: target.query, headers: headers),
-                components: parsed.components, parameters: parameters, base: try #require(json["signatureBase"]?.stringValue),
+                components: parsed.components, parameters: parsed.serialized, base: try #require(json["signatureBase"]?.stringValue),
                 signatureInput: input, signature: try #require(json["signature"]?.stringValue),
                 key: try Ed25519PrivateKey(pemRepresentation: try #require(json["privateKeyPEM"]?.stringValue)),
                 publicKey: try Ed25519PublicKey(rawRepresentation: Array(try #require(Data(base64Encoded: x)))))
@@ -59,8 +58,7 @@ import Testing
 
     @Test func theRFCSignatureVerifiesAndAnAlteredOneDoesNot() throws {
         let vector = try Vector.load()
-        let (_, encoded) = try #require(MessageSignature.firstMember(of: vector.signature))
-        let signature = Array(try #require(Data(base64Encoded: String(encoded.dropFirst().dropLast()))))
+        let signature = try MessageSignature.signatureBytes(vector.signature, label: "sig-b26")
         #expect(vector.publicKey.isValidSignature(signature, for: Array(vector.base.utf8)))
         #expect(!vector.publicKey.isValidSignature(signature, for: Array(vector.base.replacingOccurrences(of: "/foo", with: "/bar").utf8)))
     }
@@ -86,5 +84,33 @@ import Testing
         #expect(throws: SignatureError.self) {
             try MessageSignature.verify(request, signatureInput: narrow.signatureInput, signature: narrow.signature, now: now)
         }
+    }
+
+    @Test("parameters are read as RFC 8941 says: a ';', '=' or ',' inside a quoted string is text, not a separator")
+    func quotedParametersAreText() throws {
+        let key = try Ed25519PrivateKey()
+        let request = MessageSignature.Request(method: "GET", authority: "127.0.0.1:8443", path: "/federation/v1/node", query: nil)
+        let now = 1_800_000_000
+        let nonce = "a;keyid=\"did:key:z6Mkforged\",b"
+
+        let headers = try MessageSignature.sign(request, key: key, keyID: DIDKey(key.publicKey).description, created: now, nonce: nonce)
+        let verified = try MessageSignature.verify(request, signatureInput: headers.signatureInput, signature: headers.signature, now: now)
+
+        #expect(verified.nonce == nonce)
+        #expect(verified.key == DIDKey(key.publicKey))
+    }
+
+    @Test(
+        "a malformed Signature-Input or Signature is refused with what is wrong",
+        arguments: [
+            ("tandem=(\"@method\";created=1", "tandem=:AAAA:", "not a structured-field dictionary"),
+            ("tandem=\"@method\"", "tandem=:AAAA:", "a label and a list of components"),
+            ("tandem=(\"@method\";sf \"@path\");created=1", "tandem=:AAAA:", "without parameters"),
+            ("tandem=(\"@method\" \"@authority\" \"@path\" \"@query\");created=\"soon\"", "tandem=:AAAA:", "created must be an integer"),
+        ])
+    func malformedHeaders(input: String, signature: String, message: String) {
+        let request = MessageSignature.Request(method: "GET", authority: "127.0.0.1:8443", path: "/", query: nil)
+        let error = #expect(throws: SignatureError.self) { try MessageSignature.verify(request, signatureInput: input, signature: signature) }
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "no error")")
     }
 }

@@ -16,14 +16,13 @@ func caseStudy(
     language: String = "fr", city: String = "Paris", status: String = "pilot", methods: [String] = [], visibility: Visibility = .public,
     deleted: Bool = false
 ) throws -> VerifiedDocument {
-    let content: RecordContent =
+    let content: JSONObject? =
         deleted
-        ? .tombstone
-        : .caseStudy(
-            try CaseStudy(json: [
-                "title": .string(title), "summary": .string(summary), "language": .string(language), "city": .string(city),
-                "status": .string(status), "methods": .array(methods.map(JSONValue.string)),
-            ]))
+        ? nil
+        : [
+            "title": .string(title), "summary": .string(summary), "language": .string(language), "city": .string(city),
+            "status": .string(status), "methods": .array(methods.map(JSONValue.string)),
+        ]
     let document = try Document.unsigned(
         kind: .caseStudy, id: id, origin: NodeSlug(origin)!, version: version, updated: .now(), visibility: visibility, content: content)
     return VerifiedDocument(document: document, signer: "did:key:z6MkTest\(origin)")
@@ -44,33 +43,34 @@ struct StoreTests {
     }
 
     @Test("the version rule: higher replaces and keeps history, same is a no-op, different same version keeps the first, lower is ignored")
-    func versionRule() throws {
+    func versionRule() async throws {
         let (database, _) = try temporaryDatabase()
         let id = RecordID()
         let v1 = try caseStudy(id: id, title: "Version un")
         let v2 = try caseStudy(id: id, version: 2, title: "Version deux")
         let forgedV2 = try caseStudy(id: id, version: 2, title: "Une autre version deux")
 
-        let outcomes = try database.apply([v1, v2, v2, forgedV2, v1], receivedFrom: NodeSlug("mexico-city"))
+        let outcomes = try await database.apply([v1, v2, v2, forgedV2, v1], receivedFrom: NodeSlug("mexico-city"))
 
         #expect(outcomes == [.inserted, .updated, .unchanged, .equivocation, .stale])
         let stored = try #require(try database.record(origin: NodeSlug("paris")!, id: id))
         #expect(stored.version == 2)
         #expect(stored.documentJSON.contains("Version deux"))
         #expect(stored.receivedFrom?.rawValue == "mexico-city")
-        let history = try database.history(origin: NodeSlug("paris")!, id: id)
-        #expect(history.count == 1)
-        #expect(history[0].contains("Version un"))
+        let versions = try database.versions(origin: NodeSlug("paris")!, id: id)
+        #expect(versions.map(\.version) == [1, 2])
+        #expect(versions[0].documentJSON.contains("Version un") && versions[1].documentJSON.contains("Version deux"))
+        #expect(versions.allSatisfy { $0.receivedFrom?.rawValue == "mexico-city" && $0.visibility == .public })
     }
 
     @Test("a local write must follow the version it expects")
-    func localWriteConflict() throws {
+    func localWriteConflict() async throws {
         let (database, _) = try temporaryDatabase()
         let id = RecordID()
-        _ = try database.saveLocal(try caseStudy(id: id, title: "Premier"), expectedVersion: nil)
+        _ = try await database.saveLocal(try caseStudy(id: id, title: "Premier"), expectedVersion: nil)
 
-        let again = #expect(throws: StoreError.self) { try database.saveLocal(try caseStudy(id: id, title: "Doublon"), expectedVersion: nil) }
-        let stored = try database.saveLocal(try caseStudy(id: id, version: 2, title: "Second"), expectedVersion: 1)
+        let again = await #expect(throws: StoreError.self) { try await database.saveLocal(try caseStudy(id: id, title: "Doublon"), expectedVersion: nil) }
+        let stored = try await database.saveLocal(try caseStudy(id: id, version: 2, title: "Second"), expectedVersion: 1)
 
         #expect(again?.conflictingVersion == .some(1))
         #expect(stored.version == 2)
@@ -87,16 +87,16 @@ struct StoreTests {
             ("bibliotheques", "Médiation numérique"),
             ("hackathons", "Hackathon for jobs"),
         ])
-    func search(query: String, title: String) throws {
+    func search(query: String, title: String) async throws {
         let (database, _) = try temporaryDatabase()
-        _ = try database.apply(
+        _ = try await database.apply(
             [
                 try caseStudy(title: "Plan de résilience aux vagues de chaleur"),
                 try caseStudy(origin: "mexico-city", title: "Participación ciudadana en México", language: "es", city: "Ciudad de México"),
                 try caseStudy(title: "Médiation numérique", summary: "Accueil dans les bibliothèques de la Ville."),
                 try caseStudy(title: "Hackathon for jobs", language: "en"),
             ], receivedFrom: nil)
-        var search = RecordQuery(kind: .caseStudy)
+        var search = RecordQuery(type: "CaseStudy")
         search.text = query
 
         let page = try database.records(matching: search)
@@ -116,11 +116,11 @@ struct StoreTests {
     }
 
     @Test("a word longer than the tokenizer's stack buffer is indexed and found by its singular")
-    func longWord() throws {
+    func longWord() async throws {
         let (database, _) = try temporaryDatabase()
         let word = String(repeating: "participe", count: 40)
-        _ = try database.apply([try caseStudy(title: "Le mot", summary: "Un mot de \(word.utf8.count + 1) lettres : \(word)s."), try caseStudy(title: "Autre chose")], receivedFrom: nil)
-        var search = RecordQuery(kind: .caseStudy)
+        _ = try await database.apply([try caseStudy(title: "Le mot", summary: "Un mot de \(word.utf8.count + 1) lettres : \(word)s."), try caseStudy(title: "Autre chose")], receivedFrom: nil)
+        var search = RecordQuery(type: "CaseStudy")
         search.text = word
 
         let page = try database.records(matching: search)
@@ -129,22 +129,22 @@ struct StoreTests {
     }
 
     @Test("paging while records are written neither repeats nor skips a record")
-    func pagingWhileWriting() throws {
+    func pagingWhileWriting() async throws {
         let (database, _) = try temporaryDatabase()
         let first = try (1...7).map { try caseStudy(title: "Cas \($0)") }
-        _ = try database.apply(first, receivedFrom: nil)
-        var query = RecordQuery(kind: .caseStudy, limit: 3)
+        _ = try await database.apply(first, receivedFrom: nil)
+        var query = RecordQuery(type: "CaseStudy", limit: 3)
 
         var seen: [String] = []
         var round = 0
         repeat {
             let page = try database.records(matching: query)
-            seen += page.records.map(\.id.description)
-            _ = try database.apply([try caseStudy(title: "Écrit pendant la page \(round)")], receivedFrom: nil)
+            seen += page.records.map { $0.id.description }
+            _ = try await database.apply([try caseStudy(title: "Écrit pendant la page \(round)")], receivedFrom: nil)
             if round == 0 {
                 // An update of a record already seen must not make it come back.
                 let updated = try caseStudy(id: page.records[0].id, version: 2, title: "Cas 7 modifié")
-                _ = try database.apply([updated], receivedFrom: nil)
+                _ = try await database.apply([updated], receivedFrom: nil)
             }
             round += 1
             query.after = page.next
@@ -155,17 +155,17 @@ struct StoreTests {
     }
 
     @Test("tombstones and cohort records are left out unless asked for")
-    func visibility() throws {
+    func visibility() async throws {
         let (database, _) = try temporaryDatabase()
         let gone = RecordID()
-        _ = try database.apply(
+        _ = try await database.apply(
             [
                 try caseStudy(title: "Public"), try caseStudy(title: "Cohorte", visibility: .cohort),
                 try caseStudy(id: gone, title: "Supprimé"), try caseStudy(id: gone, version: 2, title: "", deleted: true),
             ], receivedFrom: nil)
 
-        let anonymous = try database.records(matching: RecordQuery(kind: .caseStudy))
-        let editor = try database.records(matching: RecordQuery(kind: .caseStudy, includeCohort: true))
+        let anonymous = try database.records(matching: RecordQuery(type: "CaseStudy"))
+        let editor = try database.records(matching: RecordQuery(type: "CaseStudy", includeCohort: true))
 
         #expect(anonymous.records.count == 1)
         #expect(editor.records.count == 2)
@@ -173,15 +173,51 @@ struct StoreTests {
     }
 
     @Test("tokens are found by hash only while active")
-    func tokens() throws {
+    func tokens() async throws {
         let (database, _) = try temporaryDatabase()
-        try database.createToken(name: "Camille", role: "editor", hash: "abc123")
+        try await database.createToken(name: "Camille", role: "editor", hash: "abc123")
 
         #expect(try database.activeToken(hash: "abc123")?.name == "Camille")
-        #expect(throws: StoreError.self) { try database.createToken(name: "Camille", role: "editor", hash: "other") }
-        try database.revokeToken(name: "Camille")
+        await #expect(throws: StoreError.self) { try await database.createToken(name: "Camille", role: "editor", hash: "other") }
+        try await database.revokeToken(name: "Camille")
         #expect(try database.activeToken(hash: "abc123") == nil)
         #expect(try database.tokens().first?.revokedAt != nil)
-        #expect(throws: StoreError.self) { try database.revokeToken(name: "Camille") }
+        await #expect(throws: StoreError.self) { try await database.revokeToken(name: "Camille") }
+    }
+
+    @Test("a document this version does not understand is kept and fed to peers, not listed; a version that understands it indexes it")
+    func documentsNotUnderstood() async throws {
+        let (database, folder) = try temporaryDatabase()
+        let workshop: JSONObject = [
+            "type": "Workshop", "id": .string(RecordID().description), "origin": "paris", "version": 1, "updated": "2026-11-21T10:00:00Z",
+            "visibility": "public", "deleted": false, "content": ["title": "Atelier de quartier", "summary": "Un atelier.", "language": "fr"],
+            "proof": ["type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "verificationMethod": "did:key:z6Mk#z6Mk", "proofPurpose": "assertionMethod", "proofValue": "z1"],
+        ]
+        let document = try Document.reading(workshop)
+        #expect(document.kind == nil && document.notUnderstood != nil)
+
+        _ = try await database.apply([VerifiedDocument(document: document, signer: "did:key:z6MkTest")], receivedFrom: NodeSlug("rennes"))
+
+        var query = RecordQuery(type: "Workshop")
+        query.text = "atelier"
+        #expect(try database.records(matching: query).records.isEmpty)
+        #expect(try database.records(matching: RecordQuery(type: "Workshop")).records.isEmpty)
+        #expect(try database.changes(after: 0, limit: 10, includeCohort: false, maxBytes: 1 << 20).documents.count == 1)
+        #expect(try database.recordCounts().map { "\($0.type) \($0.count) \($0.understood)" } == ["Workshop 1 0"])
+        #expect(try await database.reindex(kinds: .standard) == 0)
+
+        let workshops = RecordKinds([.caseStudy, RecordKind(
+            type: "Workshop", segment: "workshops", singular: "workshop", plural: "workshops", operationName: ("Workshop", "Workshops"),
+            summary: "Workshops", fields: Array(Field.shared.prefix(3)))])
+        let reopened = try AppDatabase.open(folder: folder)
+        #expect(try await reopened.reindex(kinds: workshops) == 1)
+        #expect(try reopened.records(matching: query).records.map(\.id) == [document.id])
+        #expect(try reopened.recordCounts().map { "\($0.type) \($0.count) \($0.understood)" } == ["Workshop 1 1"])
+        #expect(try await reopened.reindex(kinds: workshops) == 0)
+
+        // A build without the kind again (a downgrade) stops listing it, and still holds it.
+        #expect(try await reopened.reindex(kinds: .standard) == 0)
+        #expect(try reopened.records(matching: query).records.isEmpty)
+        #expect(try reopened.recordCounts().map { "\($0.type) \($0.count) \($0.understood)" } == ["Workshop 1 0"])
     }
 }

@@ -1,26 +1,27 @@
 import TandemCore
 import TandemCrypto
+import TandemFederation
 import TandemStore
 
 /// Reads a peer's change feed into the store, page after page, as a two-stage pipeline: the next
-/// page is fetched, decoded and checked (rules 1–3, on all cores) while the one before it is
-/// stored (rules 4–6 and the peer's cursor, in one transaction). Pages are stored in feed order,
+/// page is fetched, decoded and admitted (on all cores) while the one before it is stored (the
+/// version rule and the peer's cursor, in one transaction). Pages are stored in feed order,
 /// each only after the one before it, so the stored cursor never points past what was stored.
 public struct FeedIngest: Sendable {
     /// The peer whose feed this is.
     public let peer: NodeSlug
     /// This node: the reader every page must say it served.
     public let node: NodeSlug
-    public let ingest: Ingest
+    public let admission: Admission
     public let database: AppDatabase
 
     /// A bound on one run with one peer (a million documents at the default page size).
     public static let maximumPages = 5000
 
-    public init(peer: NodeSlug, node: NodeSlug, ingest: Ingest, database: AppDatabase) {
+    public init(peer: NodeSlug, node: NodeSlug, admission: Admission, database: AppDatabase) {
         self.peer = peer
         self.node = node
-        self.ingest = ingest
+        self.admission = admission
         self.database = database
     }
 
@@ -72,7 +73,7 @@ public struct FeedIngest: Sendable {
         tally(current.page, try await current.outcomes.value, into: &report)
     }
 
-    /// A page's documents after rules 1–3.
+    /// A page's documents after admission.
     struct CheckedPage: Sendable {
         var documents: [VerifiedDocument] = []
         var rejections: [Rejection] = []
@@ -99,27 +100,18 @@ public struct FeedIngest: Sendable {
 
     private func check(_ page: FeedPage.Decoded) -> CheckedPage {
         var checked = CheckedPage(next: page.next, remaining: page.remaining)
-        for outcome in ingest.check(page.items) {
-            switch outcome {
-            case .accepted(let document): checked.documents.append(document)
+        for decision in admission.admit(page.items, from: .peer) {
+            switch decision {
+            case .admit(let document): checked.documents.append(document)
             case .own: checked.own += 1
-            case .rejected(let rejection): checked.rejections.append(rejection)
+            case .refuse(let rejection): checked.rejections.append(rejection)
             }
         }
         return checked
     }
 
     private static func tally(_ page: CheckedPage, _ outcomes: [ApplyOutcome], into report: inout PeerSyncReport) {
-        for (document, outcome) in zip(page.documents, outcomes) {
-            switch outcome {
-            case .inserted: report.inserted += 1
-            case .updated: report.updated += 1
-            case .unchanged: report.unchanged += 1
-            case .stale: report.stale += 1
-            case .equivocation: report.conflicts += 1
-            }
-            if document.document.isDeleted, outcome == .inserted || outcome == .updated { report.deleted += 1 }
-        }
+        for (document, outcome) in zip(page.documents, outcomes) { report.stored.count(document.document, outcome) }
         report.own += page.own
         report.rejected += page.rejections.count
         report.pages += 1

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TandemCore
 import TandemCrypto
+import TandemFederation
 import TandemStore
 
 #if canImport(Glibc)
@@ -28,16 +29,13 @@ public struct SyncSettings: Sendable {
 }
 
 /// What one run did with one peer.
+@dynamicMemberLookup
 public struct PeerSyncReport: Sendable {
     public let peer: NodeSlug
     public var error: String?
-    public var inserted = 0
-    public var updated = 0
-    public var deleted = 0
-    public var unchanged = 0
-    public var stale = 0
+    /// What the version rule did with the documents admitted.
+    public var stored = StoreTally()
     public var rejected = 0
-    public var conflicts = 0
     public var own = 0
     public var pages = 0
     public var requests = 0
@@ -51,16 +49,19 @@ public struct PeerSyncReport: Sendable {
 
     public var succeeded: Bool { error == nil }
 
+    public subscript<T>(dynamicMember keyPath: KeyPath<StoreTally, T>) -> T { stored[keyPath: keyPath] }
+
     /// One line for people: the counts, or the error.
     public var line: String {
         let seconds = String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
         guard error == nil else {
-            return "\(peer): failed after \(seconds) (\(requests) requests): \(error!)" + (inserted + updated > 0 ? "; \(inserted) new and \(updated) updated were stored first" : "")
+            return "\(peer): failed after \(seconds) (\(requests) requests): \(error!)" + (stored.inserted + stored.updated > 0 ? "; \(stored.inserted) new and \(stored.updated) updated were stored first" : "")
         }
-        var text = "\(peer): \(inserted) new, \(updated) updated, \(deleted) deleted, \(rejected) rejected"
-        if unchanged > 0 { text += ", \(unchanged) unchanged" }
-        if stale > 0 { text += ", \(stale) older than stored" }
-        if conflicts > 0 { text += ", \(conflicts) conflicting (kept the first, flagged)" }
+        var text = "\(peer): \(stored.inserted) new, \(stored.updated) updated, \(stored.deleted) deleted, \(rejected) rejected"
+        if stored.unchanged > 0 { text += ", \(stored.unchanged) unchanged" }
+        if stored.stale > 0 { text += ", \(stored.stale) older than stored" }
+        if stored.conflicts > 0 { text += ", \(stored.conflicts) conflicting (kept the first, flagged)" }
+        if stored.notUnderstood > 0 { text += ", \(stored.notUnderstood) kept without being understood by this version" }
         if own > 0 { text += ", \(own) of our own skipped" }
         text += " (\(pages) page\(pages == 1 ? "" : "s"), \(requests) requests, \(seconds))"
         if restarted { text += "; its database is new (new epoch), so it was read again from the start" }
@@ -71,8 +72,8 @@ public struct PeerSyncReport: Sendable {
     public var json: String {
         var object: JSONObject = ["peer": .string(peer.rawValue), "ok": .bool(succeeded)]
         for (name, value) in [
-            ("new", inserted), ("updated", updated), ("deleted", deleted), ("rejected", rejected), ("unchanged", unchanged),
-            ("stale", stale), ("conflicts", conflicts), ("own", own), ("pages", pages), ("requests", requests),
+            ("new", stored.inserted), ("updated", stored.updated), ("deleted", stored.deleted), ("rejected", rejected), ("unchanged", stored.unchanged),
+            ("stale", stored.stale), ("conflicts", stored.conflicts), ("own", own), ("notUnderstood", stored.notUnderstood), ("pages", pages), ("requests", requests),
         ] { object[name] = .number(.integer(Int64(value))) }
         object["milliseconds"] = .number(.integer(Int64(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)))
         object["restarted"] = .bool(restarted)
@@ -85,18 +86,23 @@ public struct PeerSyncReport: Sendable {
 /// Pulls once from every peer, in parallel: each peer's failure stays its own.
 public struct SyncJob: Sendable {
     public let node: NodeSlug
-    public let key: Ed25519PrivateKey
+    let key: Ed25519PrivateKey
     public let database: AppDatabase
     public let directory: CohortDirectory
+    public let kinds: RecordKinds
     public let settings: SyncSettings
     /// The data folder, where the cross-process lock file lives.
     public let folder: String
 
-    public init(node: NodeSlug, key: Ed25519PrivateKey, database: AppDatabase, directory: CohortDirectory, settings: SyncSettings, folder: String) {
+    public init(
+        node: NodeSlug, key: Ed25519PrivateKey, database: AppDatabase, directory: CohortDirectory, kinds: RecordKinds, settings: SyncSettings,
+        folder: String
+    ) {
         self.node = node
         self.key = key
         self.database = database
         self.directory = directory
+        self.kinds = kinds
         self.settings = settings
         self.folder = folder
     }
@@ -146,10 +152,10 @@ public struct SyncJob: Sendable {
                 await client.shutdown()
                 throw error
             }
-            try database.recordSyncResult(peer: member.slug, error: nil)
+            try await database.recordSyncResult(peer: member.slug, error: nil)
         } catch {
             report.error = "\(error)"
-            try? database.recordSyncResult(peer: member.slug, error: "\(error)")
+            try? await database.recordSyncResult(peer: member.slug, error: "\(error)")
         }
         report.duration = clock.now - start
         return report
@@ -163,16 +169,15 @@ public struct SyncJob: Sendable {
         guard descriptor.slug == member.slug else {
             throw PeerError.refused("the node at \(member.url) says it is \(descriptor.slug), not \(member.slug)")
         }
-        var keys = KeyRing(directory: directory, statements: try database.keyStatements())
+        var keys = KeyRing(directory: directory, statements: try database.keyStatements(), own: (node, DIDKey(key.publicKey)))
         let (accepted, refused) = keys.accept(descriptor.statements)
-        try database.saveKeyStatements(accepted, receivedFrom: member.slug)
+        try await database.saveKeyStatements(accepted, receivedFrom: member.slug)
         if !refused.isEmpty {
-            try database.quarantine(
-                refused.map { Rejection(origin: nil, recordID: nil, version: nil, reason: "key rotation: \($0.description)", document: "") },
-                peer: member.slug)
+            try await database.quarantine(refused.map { Rejection(.keyRotation, $0.description) }, peer: member.slug)
             report.rejected += refused.count
         }
-        let feed = FeedIngest(peer: member.slug, node: node, ingest: Ingest(node: node, directory: directory, keys: keys), database: database)
+        let admission = Admission(node: node, directory: directory, keys: keys, kinds: kinds)
+        let feed = FeedIngest(peer: member.slug, node: node, admission: admission, database: database)
         try await feed.run(from: try database.checkpoint(peer: member.slug), key: DIDKey(key.publicKey), into: &report) { checkpoint in
             var path = "/federation/v1/changes?limit=\(settings.pageSize)"
             if let checkpoint { path += "&since=" + FeedCursor.encode(checkpoint) }
