@@ -19,6 +19,9 @@ let package = Package(
         // (TandemAPI/ConnectionLimits.swift) sits in Hummingbird's channel pipeline and reads its
         // HTTPRequestPart/HTTPResponsePart types, which NIOHTTPTypes defines.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already in the graph through every NIO package; named for NIOHTTP1's parser errors, which
+        // tell a peer that cut its answer short (TandemFederation/PeerClient.swift).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -46,6 +49,7 @@ let package = Package(
             dependencies: [
                 "TandemCore", "TandemCrypto", "TandemStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
                 .product(name: "Yams", package: "Yams"),

@@ -25,11 +25,12 @@ public struct FeedIngest: Sendable {
         self.database = database
     }
 
-    /// Reads from `checkpoint` until the feed says it has no more. `fetch` returns the encoded
-    /// page after a cursor (nil: from the start); `key` names this node's key in the error a
-    /// public-only page gets.
+    /// Reads from `checkpoint` until the feed says it has no more, or until `deadline`, after
+    /// which no page is asked for (those read are stored; the next run resumes). `fetch` returns
+    /// the encoded page after a cursor (nil: from the start); `key` names this node's key in the
+    /// error a public-only page gets.
     public func run(
-        from checkpoint: PeerCheckpoint?, key: DIDKey, into report: inout PeerSyncReport,
+        from checkpoint: PeerCheckpoint?, key: DIDKey, until deadline: ContinuousClock.Instant, into report: inout PeerSyncReport,
         fetch: (PeerCheckpoint?) async throws -> [UInt8]
     ) async throws {
         var checkpoint = checkpoint
@@ -37,6 +38,9 @@ public struct FeedIngest: Sendable {
         var storing: Storing?
         do {
             while true {
+                guard ContinuousClock.now < deadline else {
+                    throw PeerError.timeout("the run went past sync.deadline with more to read; the \(pages) pages read are stored and the next run resumes after them")
+                }
                 report.requests += 1
                 let page = try FeedPage.decode(try await fetch(checkpoint))
                 try accept(page, after: checkpoint, pages: pages, key: key, report: &report)

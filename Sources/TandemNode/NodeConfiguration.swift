@@ -21,8 +21,8 @@ import TandemFederation
 /// - `node.url` (`https://<http.host>:<http.port>`): the address peers use, as the cohort directory lists it.
 /// - `federation.directory` (empty: no cohort): the cohort directory file, relative to the config file.
 /// - `sync.interval` (`300` seconds; `0` turns the scheduled sync off), `sync.timeout` (`10` seconds
-///   per request), `sync.pageSize` (`200`), `sync.peers` (empty: every other member; or slugs
-///   separated by commas).
+///   per request, head and body), `sync.deadline` (`600` seconds per run with one peer),
+///   `sync.pageSize` (`200`), `sync.peers` (empty: every other member; or slugs separated by commas).
 public struct NodeConfiguration: Sendable {
     public var slug: NodeSlug
     public var lab: String
@@ -103,6 +103,7 @@ public struct NodeConfiguration: Sendable {
             requestTimeout: try seconds("http.requestTimeout", "30", allowZero: false))
         let interval = try seconds("sync.interval", "300", allowZero: true)
         let timeout = try seconds("sync.timeout", "10", allowZero: false)
+        let deadline = try seconds("sync.deadline", "600", allowZero: false)
         let pageText = value("sync.pageSize", String(FeedPage.defaultLimit))
         guard let pageSize = Int(pageText), (1...FeedPage.maximumLimit).contains(pageSize) else {
             throw ConfigurationError(key: "sync.pageSize", "\"\(pageText)\" is not a page size from 1 to \(FeedPage.maximumLimit)")
@@ -115,7 +116,7 @@ public struct NodeConfiguration: Sendable {
                 return slug
             }
         }
-        sync = SyncSettings(interval: interval == .zero ? nil : interval, timeout: timeout, pageSize: pageSize, peers: peers)
+        sync = SyncSettings(interval: interval == .zero ? nil : interval, timeout: timeout, deadline: deadline, pageSize: pageSize, peers: peers)
     }
 
     /// The configuration as a YAML file that reads back to the same values (paths made absolute).
@@ -142,7 +143,10 @@ public struct NodeConfiguration: Sendable {
         lines += ["data:", "  dir: \(quoted(absolute(dataDirectory)))"]
         if let samplesPath { lines += ["samples:", "  file: \(quoted(absolute(samplesPath)))"] }
         if let directoryPath { lines += ["federation:", "  directory: \(quoted(absolute(directoryPath)))"] }
-        lines += ["sync:", "  interval: \(seconds(sync.interval))", "  timeout: \(seconds(sync.timeout))", "  pageSize: \(sync.pageSize)"]
+        lines += [
+            "sync:", "  interval: \(seconds(sync.interval))", "  timeout: \(seconds(sync.timeout))", "  deadline: \(seconds(sync.deadline))",
+            "  pageSize: \(sync.pageSize)",
+        ]
         if let peers = sync.peers { lines.append("  peers: \(peers.map(\.rawValue).joined(separator: ","))") }
         lines += ["log:", "  level: \(logLevel.rawValue)"]
         return lines.joined(separator: "\n") + "\n"

@@ -13,16 +13,23 @@ import Glibc
 public struct SyncSettings: Sendable {
     /// Time between scheduled runs in `serve` (±20% jitter); nil: no scheduled sync.
     public var interval: Duration?
-    /// Per-request timeout.
+    /// How long one attempt of one request to a peer may take, head and body together.
     public var timeout: Duration
+    /// How long one run with one peer may go on asking for pages; it then ends within one more
+    /// request's worst case (3 attempts of `timeout` and 1.2 s of backoff).
+    public var deadline: Duration
     /// Documents asked for per page.
     public var pageSize: Int
     /// The members to pull from; nil: every other member of the directory.
     public var peers: [NodeSlug]?
 
-    public init(interval: Duration? = .seconds(300), timeout: Duration = .seconds(10), pageSize: Int = FeedPage.defaultLimit, peers: [NodeSlug]? = nil) {
+    public init(
+        interval: Duration? = .seconds(300), timeout: Duration = .seconds(10), deadline: Duration = .seconds(600), pageSize: Int = FeedPage.defaultLimit,
+        peers: [NodeSlug]? = nil
+    ) {
         self.interval = interval
         self.timeout = timeout
+        self.deadline = deadline
         self.pageSize = pageSize
         self.peers = peers
     }
@@ -146,7 +153,7 @@ public struct SyncJob: Sendable {
         do {
             let client = try await PeerClient.connect(to: member, signer: key, timeout: settings.timeout)
             do {
-                try await pull(from: client, into: &report)
+                try await pull(from: client, until: start + settings.deadline, into: &report)
                 await client.shutdown()
             } catch {
                 await client.shutdown()
@@ -161,7 +168,7 @@ public struct SyncJob: Sendable {
         return report
     }
 
-    private func pull(from client: PeerClient, into report: inout PeerSyncReport) async throws {
+    private func pull(from client: PeerClient, until deadline: ContinuousClock.Instant, into report: inout PeerSyncReport) async throws {
         let member = client.member
         // The descriptor first: it brings key rotations (the peer's own and those it relays).
         report.requests += 1
@@ -178,7 +185,8 @@ public struct SyncJob: Sendable {
         }
         let admission = Admission(node: node, directory: directory, keys: keys, kinds: kinds)
         let feed = FeedIngest(peer: member.slug, node: node, admission: admission, database: database)
-        try await feed.run(from: try database.checkpoint(peer: member.slug), key: DIDKey(key.publicKey), into: &report) { checkpoint in
+        let checkpoint = try database.checkpoint(peer: member.slug)
+        try await feed.run(from: checkpoint, key: DIDKey(key.publicKey), until: deadline, into: &report) { checkpoint in
             var path = "/federation/v1/changes?limit=\(settings.pageSize)"
             if let checkpoint { path += "&since=" + FeedCursor.encode(checkpoint) }
             return try await client.get(path, maximumBytes: FeedPage.maximumBytes)

@@ -162,7 +162,7 @@ struct Bench: AsyncParsableCommand {
         var report = PeerSyncReport(peer: peer)
         let start = DispatchTime.now()
         try await FeedIngest(peer: peer, node: sink, admission: admission, database: pipelined)
-            .run(from: nil, key: DIDKey(try Ed25519PrivateKey().publicKey), into: &report) { pages[Int(($0?.position ?? 0) / Int64(pageSize))] }
+            .run(from: nil, key: DIDKey(try Ed25519PrivateKey().publicKey), until: .now + .seconds(86_400), into: &report) { pages[Int(($0?.position ?? 0) / Int64(pageSize))] }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         guard report.inserted == documents.count else { throw BenchError("ingest stored \(report.inserted) of \(documents.count) documents") }
 

@@ -174,10 +174,15 @@ final class FakePeer: @unchecked Sendable {
 
     /// A page of documents as a Tandem feed would serve it.
     func page(_ documents: [JSONObject], position: Int64 = 1, hasMore: Bool = false) throws -> Answer {
+        .json(try Self.pageJSON(documents, position: position, hasMore: hasMore))
+    }
+
+    /// The JSON of a feed page served to Mexico City, as a Tandem feed would write it.
+    static func pageJSON(_ documents: [JSONObject], position: Int64 = 1, hasMore: Bool = false) throws -> String {
         let epoch = "00000000-0000-4000-8000-00000000fa4e"
         let next = FeedCursor.encode(PeerCheckpoint(epoch: epoch, position: position))
         let items = try documents.map { try JSONValue.object($0).serialized() }.joined(separator: ",")
-        return .json(#"{"epoch":"\#(epoch)","reader":"mexico-city","restarted":false,"items":[\#(items)],"next":"\#(next)","hasMore":\#(hasMore),"remaining":\#(hasMore ? 1 : 0)}"#)
+        return #"{"epoch":"\#(epoch)","reader":"mexico-city","restarted":false,"items":[\#(items)],"next":"\#(next)","hasMore":\#(hasMore),"remaining":\#(hasMore ? 1 : 0)}"#
     }
 
     private func nextAnswer(for uri: String) -> Answer {
@@ -247,6 +252,7 @@ final class TestCohort: @unchecked Sendable {
         var samples: String?
         var peers: [String]?
         var timeout: Double = 5
+        var deadline: Double = 600
         var pageSize: Int = 200
         var kinds: RecordKinds = .standard
     }
@@ -273,6 +279,7 @@ final class TestCohort: @unchecked Sendable {
             set("http.port", String(port))
             set("federation.directory", directoryPath)
             set("sync.timeout", String(spec.timeout))
+            set("sync.deadline", String(spec.deadline))
             set("sync.pageSize", String(spec.pageSize))
             if let samples = spec.samples { set("samples.file", samples) }
             if let peers = spec.peers { set("sync.peers", peers.joined(separator: ",")) }
