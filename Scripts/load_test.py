@@ -2,6 +2,8 @@
 
 Run by Scripts/load-test.sh, which starts the nodes. Fails (exit 1) on any 5xx, on "database is
 locked" anywhere, on a failed sync run, or when an acknowledged write is not there afterwards.
+A `tandem backup` is taken while the editors write; afterwards it is restored into another data
+folder, which must pass `tandem check` under a new epoch.
 """
 import http.client
 import json
@@ -164,17 +166,37 @@ def syncer():
         sync_once()
 
 
+backup_runs = []
+
+
+def backer():
+    """Takes a backup once a quarter of the writes are acknowledged, while the editors go on."""
+    while not done.is_set():
+        with lock:
+            ready = len(acknowledged) >= max(1, args.writes // 4)
+        if ready:
+            break
+        time.sleep(0.05)
+    result = subprocess.run([args.tandem, "backup", f"{args.dir}/backup", "--config", f"{args.dir}/paris.yaml"], capture_output=True, text=True)
+    with lock:
+        backup_runs.append(result)
+        if result.returncode != 0 or "locked" in result.stdout + result.stderr:
+            failures.append(f"tandem backup exited {result.returncode}: {(result.stdout + result.stderr)[-500:]}")
+
+
 started = time.time()
 threads = [threading.Thread(target=reader, args=(args.reads // args.readers, args.seed + i)) for i in range(args.readers)]
 threads += [threading.Thread(target=editor, args=(args.writes // args.editors, args.seed + 100 + i)) for i in range(args.editors)]
 threads.append(threading.Thread(target=partner_editor, args=(max(1, args.writes // 20),)))
 sync_thread = threading.Thread(target=syncer)
-for thread in threads + [sync_thread]:
+backup_thread = threading.Thread(target=backer)
+for thread in threads + [sync_thread, backup_thread]:
     thread.start()
 for thread in threads:
     thread.join()
 done.set()
 sync_thread.join()
+backup_thread.join()
 sync_once()  # one more, after every partner write was acknowledged
 elapsed = time.time() - started
 load_statuses = Counter(statuses)
@@ -192,6 +214,20 @@ for record_id in partner_writes:
     status, _, _ = check.request("GET", f"/api/v1/cases/mexico-city/{record_id}")
     if status != 200:
         missing.append(f"mexico-city/{record_id}: acknowledged by mexico-city, {status} on paris after the last sync")
+
+# The backup taken under load restores elsewhere into a store that passes `tandem check`, under a new epoch.
+if backup_runs and backup_runs[0].returncode == 0:
+    restored = f"{args.dir}/restored"
+    restore = subprocess.run([args.tandem, "restore", f"{args.dir}/backup", "--config", f"{args.dir}/paris.yaml", "--data-dir", restored],
+                             capture_output=True, text=True)
+    check_run = subprocess.run([args.tandem, "check", "--config", f"{args.dir}/paris.yaml", "--data-dir", restored], capture_output=True, text=True)
+    manifest = json.load(open(f"{args.dir}/backup/backup.json"))
+    if restore.returncode != 0 or "new epoch" not in restore.stdout or manifest["epoch"] not in restore.stdout.split("(was ")[-1]:
+        failures.append(f"tandem restore exited {restore.returncode}: {(restore.stdout + restore.stderr)[-500:]}")
+    elif check_run.returncode != 0 or "store ok" not in check_run.stdout:
+        failures.append(f"tandem check on the restored backup exited {check_run.returncode}: {(check_run.stdout + check_run.stderr)[-800:]}")
+    else:
+        print(f"  a backup taken under load ({manifest['records']} records) restored elsewhere under a new epoch: {check_run.stdout.strip().splitlines()[-1]}")
 
 total = sum(load_statuses.values())
 print(f"load: {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s) with {args.readers} readers, {args.editors} editors, "

@@ -176,6 +176,43 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// Writes a consistent copy of the whole database to a new file at `path` with SQLite's online
+    /// backup, while the node goes on reading and writing (the copy is one snapshot), as one
+    /// self-contained file (no write-ahead log beside it). Returns the copy's epoch and record count.
+    public func backup(to path: String) async throws(StoreError) -> (epoch: String, records: Int) {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try writer.backup(to: destination)
+            let summary = try await destination.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                return (try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") ?? "", try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0)
+            }
+            try destination.close()
+            return summary
+        } catch {
+            throw .unavailable("cannot back up the database to \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Moves everything in the write-ahead log into the file, and closes it (a restore closes the
+    /// copy it prepared before moving the file into place).
+    public func close() throws(StoreError) {
+        do {
+            try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try writer.close()
+        } catch {
+            throw .unavailable("cannot close the database: \(Self.describe(error))")
+        }
+    }
+
+    /// Gives this database a new epoch, as a restored copy must: the positions it gives from now on
+    /// may repeat ones its peers have already read, so a new epoch makes them read again from the start.
+    public func startNewEpoch() async throws(StoreError) -> String {
+        let epoch = UUID().uuidString.lowercased()
+        try await write { db in try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'epoch'", arguments: [epoch]) }
+        return epoch
+    }
+
     /// SQLite's own check of the file (`PRAGMA integrity_check`) and FTS5's check of the search
     /// index against the records: empty when both are sound, else what they found.
     public func integrityProblems() async throws(StoreError) -> [String] {

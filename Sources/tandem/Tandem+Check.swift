@@ -1,7 +1,5 @@
 import ArgumentParser
-import TandemCore
-import TandemCrypto
-import TandemStore
+import TandemNode
 
 extension Tandem {
     struct Check: AsyncParsableCommand {
@@ -20,34 +18,16 @@ extension Tandem {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let database = try await openDatabase(options)
-            var problems = try await database.integrityProblems()
-            let records = try database.allRecords()
-            var notUnderstood = 0
-            for record in records {
-                let place = "\(record.origin)/\(record.id) v\(record.version)"
-                do {
-                    let verified = try DocumentVerifier.verify(try JSONParser.parse(record.documentJSON))
-                    guard let document = verified.document, document.origin == record.origin, document.id == record.id,
-                        document.version == record.version, verified.signer.description == record.signer
-                    else {
-                        problems.append("\(place): the stored document is not the record it is filed as")
-                        continue
-                    }
-                    if !record.isUnderstood { notUnderstood += 1 }
-                } catch {
-                    problems.append("\(place): \(error)")
-                }
-            }
-            for problem in problems { print("problem: \(problem)") }
-            for (peer, checkpoint) in try database.checkpoints() {
+            let check = try await StoreCheck.run(try await openDatabase(options))
+            for problem in check.problems { print("problem: \(problem)") }
+            for (peer, checkpoint) in check.checkpoints {
                 print("\(peer): resumes after position \(checkpoint.position) of feed \(checkpoint.epoch)")
             }
-            guard problems.isEmpty else {
-                throw CommandFailure("\(problems.count) problem\(problems.count == 1 ? "" : "s") in the store")
+            guard check.problems.isEmpty else {
+                throw CommandFailure("\(check.problems.count) problem\(check.problems.count == 1 ? "" : "s") in the store")
             }
-            let held = notUnderstood > 0 ? " (\(notUnderstood) held but not understood by this version: kept and relayed, not listed)" : ""
-            print("store ok: integrity ok, search index ok, \(records.count) records verified\(held)")
+            let held = check.notUnderstood > 0 ? " (\(check.notUnderstood) held but not understood by this version: kept and relayed, not listed)" : ""
+            print("store ok: integrity ok, search index ok, \(check.records) records verified\(held)")
         }
     }
 }

@@ -9,8 +9,8 @@ struct Tandem: AsyncParsableCommand {
             SHA-256, Ed25519 through OpenSSL), so anyone can check who wrote them.
             """,
         subcommands: [
-            Serve.self, Sync.self, Status.self, Quarantine.self, Demo.self, Token.self, Export.self, Import.self, Keys.self, Sign.self,
-            Verify.self, Check.self,
+            Serve.self, Sync.self, Status.self, Quarantine.self, Demo.self, Token.self, Export.self, Import.self, Backup.self, Restore.self,
+            Keys.self, Sign.self, Verify.self, Check.self,
         ]
     )
 }
