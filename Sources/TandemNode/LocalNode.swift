@@ -95,11 +95,18 @@ public struct LocalNode: Sendable {
     /// database, signed with this node's key; returns how many were loaded.
     public func loadSamples(from path: String) async throws -> Int {
         guard try database.isEmpty() else { return 0 }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: "samples.file", "cannot read \(path)")
+        let bytes: [UInt8]
+        if path.hasPrefix(BuiltIn.prefix) {
+            guard let text = BuiltIn.file(String(path.dropFirst(BuiltIn.prefix.count))) else {
+                throw ConfigurationError(key: "samples.file", "the binary carries no \(path); it has \(BuiltIn.samples.joined(separator: ", "))")
+            }
+            bytes = Array(text.utf8)
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError(key: "samples.file", "cannot read \(path)") }
+            bytes = Array(data)
         }
         var loaded = 0
-        for (line, value) in try JSONParser.parseSequence(Array(data)) {
+        for (line, value) in try JSONParser.parseSequence(bytes) {
             let sample = value.objectValue
             guard let kind = sample?["type"]?.stringValue.flatMap(kinds.kind(type:)),
                 let id = sample?["id"]?.stringValue.flatMap(RecordID.init),

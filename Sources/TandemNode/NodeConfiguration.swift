@@ -15,9 +15,9 @@ import TandemFederation
 /// - `tls.certificate`, `tls.key` (empty): PEM files; when both are empty a self-signed
 ///   certificate is made in the data folder.
 /// - `data.dir` (`./.tandem/paris`): the SQLite database, keys and certificate.
-/// - `samples.file` (`samples/paris.jsonl`, relative to the config file): records loaded into an
-///   empty database; empty for none.
-/// - `log.level` (`info`).
+/// - `samples.file` (`samples/paris.jsonl`, relative to the config file; `builtin:samples/paris.jsonl`
+///   names the copy the binary carries): records loaded into an empty database; empty for none.
+/// - `log.level` (`info`), `log.format` (`text`; `json`: one JSON object a line on standard error).
 /// - `node.url` (`https://<http.host>:<http.port>`): the address peers use, as the cohort directory lists it.
 /// - `federation.directory` (empty: no cohort): the cohort directory file, relative to the config file.
 /// - `sync.interval` (`300` seconds; `0` turns the scheduled sync off), `sync.timeout` (`10` seconds
@@ -38,13 +38,16 @@ public struct NodeConfiguration: Sendable {
     public var certificateKeyPath: String?
     public var samplesPath: String?
     public var logLevel: Logger.Level
+    /// Whether logs are JSON lines (`log.format: json`) rather than text.
+    public var logsJSON: Bool
     public var publicURL: String?
     public var directoryPath: String?
     public var sync: SyncSettings
 
     /// Reads and checks every key; a bad value throws an error that names its key.
-    /// `baseDirectory` resolves relative file paths of the config file (`samples.file`).
-    public init(reader: ConfigReader, baseDirectory: String) throws(ConfigurationError) {
+    /// `baseDirectory` resolves relative file paths of the config file (`samples.file`); with
+    /// `builtIn`, the config is one the binary carries, and its `samples.file` is in the binary too.
+    public init(reader: ConfigReader, baseDirectory: String, builtIn: Bool = false) throws(ConfigurationError) {
         func value(_ key: String, _ defaultValue: String) -> String {
             reader.string(forKey: ConfigKey(key))?.trimmingCharacters(in: .whitespaces) ?? defaultValue
         }
@@ -53,7 +56,8 @@ public struct NodeConfiguration: Sendable {
             return text.isEmpty ? nil : text
         }
         func resolve(_ path: String) -> String {
-            path.hasPrefix("/") ? path : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true)).path
+            path.hasPrefix("/") || path.hasPrefix(BuiltIn.prefix)
+                ? path : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true)).path
         }
 
         let slugText = value("node.slug", "paris")
@@ -83,12 +87,17 @@ public struct NodeConfiguration: Sendable {
         guard (certificatePath == nil) == (certificateKeyPath == nil) else {
             throw ConfigurationError(key: certificatePath == nil ? "tls.certificate" : "tls.key", "tls.certificate and tls.key go together: set both, or neither for a self-signed certificate")
         }
-        samplesPath = optional("samples.file").map(resolve)
+        samplesPath = optional("samples.file").map { builtIn && !$0.hasPrefix("/") && !$0.hasPrefix(BuiltIn.prefix) ? BuiltIn.prefix + $0 : resolve($0) }
         let levelText = value("log.level", "info")
         guard let logLevel = Logger.Level(rawValue: levelText) else {
             throw ConfigurationError(key: "log.level", "\"\(levelText)\" is not one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = logLevel
+        let formatText = value("log.format", "text")
+        guard formatText == "text" || formatText == "json" else {
+            throw ConfigurationError(key: "log.format", "\"\(formatText)\" is not text or json")
+        }
+        logsJSON = formatText == "json"
         publicURL = optional("node.url")
         directoryPath = optional("federation.directory").map(resolve)
         func seconds(_ key: String, _ defaultValue: String, allowZero: Bool) throws(ConfigurationError) -> Duration {
@@ -122,7 +131,7 @@ public struct NodeConfiguration: Sendable {
     /// The configuration as a YAML file that reads back to the same values (paths made absolute).
     public var yaml: String {
         let quoted = YAMLText.quoted
-        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        func absolute(_ path: String) -> String { path.hasPrefix(BuiltIn.prefix) ? path : URL(fileURLWithPath: path).standardizedFileURL.path }
         func seconds(_ duration: Duration?) -> String {
             guard let duration else { return "0" }
             let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
@@ -148,8 +157,15 @@ public struct NodeConfiguration: Sendable {
             "  pageSize: \(sync.pageSize)",
         ]
         if let peers = sync.peers { lines.append("  peers: \(peers.map(\.rawValue).joined(separator: ","))") }
-        lines += ["log:", "  level: \(logLevel.rawValue)"]
+        lines += ["log:", "  level: \(logLevel.rawValue)", "  format: \(logsJSON ? "json" : "text")"]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A logger at the configured level, writing text or JSON lines as `log.format` says.
+    public func logger(label: String) -> Logger {
+        var logger = logsJSON ? Logger(label: label) { JSONLogHandler(label: $0) } : Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
     }
 
     /// The address peers and people use: `node.url`, else `https://host:port`.

@@ -14,7 +14,8 @@ extension Tandem {
             abstract: "Run the demo cohort: Paris, Mexico City and Rennes, syncing with each other.",
             discussion: """
                 Starts the three nodes of Config/default.yaml, Config/mexico-city.yaml and \
-                Config/rennes.yaml in one process, each with its own data folder, key, self-signed \
+                Config/rennes.yaml (or of the copies the binary carries, when there is no Config \
+                folder here) in one process, each with its own data folder, key, self-signed \
                 certificate and sample records under DIR. It writes DIR/cohort.yaml (the cohort \
                 directory, with each node's did:key and pinned certificate fingerprint) and \
                 DIR/<slug>.yaml (each node's config, for tandem sync, token, status… --config). Rennes \
@@ -27,8 +28,8 @@ extension Tandem {
         @Option(help: ArgumentHelp("Where the nodes keep their data (default: a new temporary folder).", valueName: "dir"))
         var dir: String?
 
-        @Option(help: ArgumentHelp("The folder with the demo cities' configs.", valueName: "dir"))
-        var configs = "Config"
+        @Option(help: ArgumentHelp("The folder with the demo cities' configs (default: Config when it holds them, else the binary's copies).", valueName: "dir"))
+        var configs: String?
 
         @Option(name: .customLong("base-port"), help: ArgumentHelp("Listen on this port and the next two instead of the configs' ports (8443-8445).", valueName: "port"))
         var basePort: Int?
@@ -37,7 +38,6 @@ extension Tandem {
             if let basePort, !(1...65533).contains(basePort) { throw ValidationError("--base-port must be from 1 to 65533") }
         }
 
-        static let files = ["default.yaml", "mexico-city.yaml", "rennes.yaml"]
 
         func run() async throws {
             let folder = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "tandem-demo-" + String(UUID().uuidString.prefix(8)).lowercased())
@@ -48,11 +48,16 @@ extension Tandem {
             // Each city's config, with its data under the demo folder; keys and certificates made first.
             var configurations: [NodeConfiguration] = []
             var entries: [String] = []
-            for (index, file) in Self.files.enumerated() {
-                let path = configs + "/" + file
-                let base = try await NodeOptions.parse(["--config", path]).load()
-                var configuration = try await NodeOptions.parse(["--config", path, "--data-dir", folder + "/" + base.slug.rawValue])
-                    .load(overrides: ["http.port": basePort.map { String($0 + index) }])
+            let configFolder = configs ?? (BuiltIn.cities.allSatisfy { FileManager.default.fileExists(atPath: "Config/" + $0) } ? "Config" : nil)
+            for (index, file) in BuiltIn.cities.enumerated() {
+                // A city's config: from the folder, or the copy the binary carries.
+                func options(_ arguments: [String]) throws -> NodeOptions {
+                    try NodeOptions.parse((configFolder.map { ["--config", $0 + "/" + file] } ?? []) + arguments)
+                }
+                let builtIn = configFolder == nil ? file : nil
+                let base = try await options([]).load(builtIn: builtIn)
+                var configuration = try await options(["--data-dir", folder + "/" + base.slug.rawValue])
+                    .load(overrides: ["http.port": basePort.map { String($0 + index) }], builtIn: builtIn)
                 configuration.directoryPath = nil
                 let runtime = try await NodeRuntime.prepare(configuration)
                 entries.append(CohortDirectory.entry(

@@ -30,8 +30,9 @@ extension Tandem {
 
         func run() async throws {
             let configuration = try await options.load(overrides: ["http.host": host, "http.port": port.map(String.init)])
-            var logger = Logger(label: "tandem")
-            logger.logLevel = configuration.logLevel
+            let logger = configuration.logger(label: "tandem")
+            // What serve tells at start: plain lines, or log records when logs are JSON.
+            let say = Announcer(logger: configuration.logsJSON ? logger : nil)
             let runtime = try await NodeRuntime.prepare(configuration)
             let lock = try FolderLock(
                 folder: configuration.dataDirectory, name: "serve.lock",
@@ -67,5 +68,15 @@ extension Tandem {
                 throw CommandFailure("the node stopped: \(error)")
             }
         }
+    }
+}
+
+/// Lines a command tells its user: printed, or logged when logs are JSON lines (so every line a
+/// log collector reads is JSON).
+struct Announcer: Sendable {
+    let logger: Logger?
+
+    func callAsFunction(_ line: String) {
+        if let logger { logger.info("\(line)") } else { tandem.say(line) }
     }
 }

@@ -12,12 +12,18 @@ final class ServeProcess {
     let process = Process()
     let logPath: String
 
-    init(config: String, environment: [String: String] = [:]) throws {
-        logPath = config + "." + UUID().uuidString + ".log"
+    convenience init(config: String, environment: [String: String] = [:]) throws {
+        try self.init(arguments: ["--config", config], log: config + "." + UUID().uuidString + ".log", environment: environment)
+    }
+
+    /// `tandem serve` with `arguments`, run in `folder` (default: this one), writing to `log`.
+    init(arguments: [String], log logPath: String, in folder: String? = nil, environment: [String: String] = [:]) throws {
+        self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = try TandemProcess.executable
-        process.arguments = ["serve", "--config", config]
+        process.arguments = ["serve"] + arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
@@ -360,14 +366,14 @@ struct FederationCommandTests {
 
 @Suite("tandem demo")
 struct DemoCommandTests {
-    @Test("demo starts three cities, syncs them once, prints what to try, and Ctrl-C stops all three")
+    @Test("demo, run from a folder with no Config (the binary alone), starts three cities, syncs them once, prints what to try, and Ctrl-C stops all three")
     func demo() throws {
         let folder = try temporaryFolder()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let base = 20000 + Int.random(in: 0..<30000)
         let process = Process()
         process.executableURL = try TandemProcess.executable
-        process.arguments = ["demo", "--dir", folder, "--configs", root + "/Config", "--base-port", String(base)]
+        process.currentDirectoryURL = URL(fileURLWithPath: try temporaryFolder())
+        process.arguments = ["demo", "--dir", folder, "--base-port", String(base)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTestSupport
 import Testing
 
 @Suite("tandem serve, token, export and import")
@@ -140,5 +141,39 @@ struct NodeCommandTests {
         #expect(strangerImport.stderr.contains("stranger.jsonl line 2: lyon is not a member of the cohort"), "\(strangerImport.stderr)")
         #expect(afterRefusals.stdout.isEmpty)
         #expect(ownImport.status == 0 && ownImport.stdout.hasPrefix("imported 1 documents: 1 new"), "\(ownImport.stderr)")
+    }
+
+    @Test("serve runs from any folder with the binary alone: the built-in Paris config and its sample records")
+    func servesFromAnyFolder() throws {
+        let empty = try temporaryFolder()
+        let port = LoopbackPort.free()!
+        let serve = try ServeProcess(arguments: ["--data-dir", folder + "/data", "--port", String(port)], log: folder + "/serve.log", in: empty)
+        defer { serve.stop() }
+
+        let cases = try curl(["--cacert", folder + "/data/cert.pem", "https://127.0.0.1:\(port)/api/v1/cases"])
+
+        #expect(serve.log.contains("Tandem node paris (La Transfo, Ville de Paris) listening on"), "\(serve.log)")
+        #expect(serve.log.contains("loaded 11 sample records"))
+        #expect(cases?.contains("Résilience lors des vagues de chaleur") == true, "\(cases ?? "no answer")")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+    }
+
+    @Test("with log.format json, every line serve writes is one JSON object with a time, a level and a message")
+    func jsonLogs() throws {
+        let port = LoopbackPort.free()!
+        let serve = try ServeProcess(
+            arguments: ["--data-dir", folder + "/data", "--port", String(port)], log: folder + "/serve.log",
+            environment: ["LOG_FORMAT": "json", "LOG_LEVEL": "debug"])
+        _ = try curl(["--cacert", folder + "/data/cert.pem", "https://127.0.0.1:\(port)/api/v1/nope"])
+        serve.stop()
+
+        let lines = serve.log.split(separator: "\n")
+        #expect(lines.count >= 5)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""message":"signing key: did:key:"#) })
+        #expect(lines.contains { $0.contains(#""level":"debug""#) })
     }
 }
