@@ -79,7 +79,7 @@ struct OpenAPIDocument: Sendable {
                 ],
                 "post": [
                     "tags": tag, "operationId": .string("create\(one)"), "summary": .string("Write version 1 of a new local \(kind.singular)"),
-                    "security": editor, "requestBody": body, "responses": responses(201, "Created", [400, 401, 413, 415, 422]),
+                    "security": editor, "requestBody": body, "responses": responses(201, "Created", [400, 401, 413, 415, 422, 507]),
                 ],
             ]),
             ("\(base)/{origin}/{id}", record.merging([
@@ -91,12 +91,12 @@ struct OpenAPIDocument: Sendable {
                 "put": [
                     "tags": tag, "operationId": .string("update\(one)"), "summary": .string("Write the next version of a local \(kind.singular)"),
                     "security": editor, "parameters": [.string("ifMatch").parameterReference], "requestBody": body,
-                    "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410, 413, 415, 422]),
+                    "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410, 413, 415, 422, 507]),
                 ],
                 "delete": [
                     "tags": tag, "operationId": .string("delete\(one)"),
                     "summary": .string("Write a signed tombstone as the next version of a local \(kind.singular)"), "security": editor,
-                    "parameters": [.string("ifMatch").parameterReference], "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410]),
+                    "parameters": [.string("ifMatch").parameterReference], "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410, 507]),
                 ],
             ])),
             ("\(base)/{origin}/{id}/versions", record.merging([

@@ -2,6 +2,7 @@ import Hummingbird
 import NIOCore
 import TandemCore
 import TandemNode
+import TandemStore
 
 /// An RFC 9457 problem document (`application/problem+json`): what went wrong, said for the caller,
 /// with the path of each bad field for validation errors. Never carries internals.
@@ -77,6 +78,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try problem.response(from: request, context: context)
         } catch let error as NodeError {
             return try Problem(error).response(from: request, context: context)
+        } catch let error as StoreError where error.isDiskFull {
+            context.logger.error("a write failed for lack of room", metadata: ["path": "\(request.uri.path)"])
+            return try Problem(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the node's disk is full: \(error.description)").response(from: request, context: context)
         } catch let error as ValidationError {
             return try Problem.invalid(error).response(from: request, context: context)
         } catch let error as HTTPError {

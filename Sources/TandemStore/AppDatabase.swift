@@ -252,6 +252,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case versionConflict(current: Int64?)
         case notFound
         case tokenExists
+        case diskFull
     }
 
     let code: Code
@@ -261,6 +262,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public var conflictingVersion: Int64?? {
         if case .versionConflict(let current) = code { current } else { nil }
     }
+
+    /// SQLite could not write for lack of room (a full disk, a quota, a file-size limit): the
+    /// transaction was rolled back whole, and the same write works once there is room.
+    public var isDiskFull: Bool { code == .diskFull }
 
     static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, description: message) }
     static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, description: message) }
@@ -273,6 +278,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     init(_ error: any Error) {
         if let error = error as? StoreError {
             self = error
+        } else if let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL || error.extendedResultCode == .SQLITE_IOERR_WRITE {
+            // A write cut short by ENOSPC is SQLITE_FULL; one refused outright (EFBIG over a
+            // file-size limit, EDQUOT over a quota) is SQLITE_IOERR_WRITE.
+            self = StoreError(
+                code: .diskFull,
+                description: "no space left to write the database (the disk is full, or over a quota or file-size limit): nothing of this write was stored; free some space and try again")
         } else {
             self = .unavailable("database error: \(AppDatabase.describe(error))")
         }

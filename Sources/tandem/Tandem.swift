@@ -1,7 +1,24 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Tandem: AsyncParsableCommand {
+    /// Runs the command given. A file-size limit (`ulimit -f`) makes writes over it fail, and the
+    /// store says the disk is full, rather than SIGXFSZ killing the node mid-write.
+    static func main() async {
+        signal(SIGXFSZ, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Tandem: the node that a city innovation lab runs to share practices and case studies with its partners.",
         discussion: """

@@ -17,12 +17,13 @@ final class ServeProcess {
     }
 
     /// `tandem serve` with `arguments`, run in `folder` (default: this one), writing to `log`.
-    init(arguments: [String], log logPath: String, in folder: String? = nil, environment: [String: String] = [:]) throws {
+    /// `tandem serve` with `arguments`, run in `folder` (default: this one), writing to `log`; with
+    /// `fileSizeLimit`, under that limit on the size of the files it writes (see `TandemProcess.command`).
+    init(arguments: [String], log logPath: String, in folder: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil) throws {
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = try TandemProcess.executable
-        process.arguments = ["serve"] + arguments
+        (process.executableURL, process.arguments) = try TandemProcess.command(["serve"] + arguments, fileSizeLimit: fileSizeLimit)
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log

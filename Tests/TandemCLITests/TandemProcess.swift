@@ -26,10 +26,13 @@ struct TandemProcess {
         }
     }
 
-    static func run(_ arguments: [String], stdin: String = "", in folder: String? = nil, environment: [String: String] = [:]) throws -> Output {
+    /// Runs `tandem` with `arguments`; with `fileSizeLimit`, under that limit on the size of any file
+    /// it writes (prlimit, as a full disk would stop it).
+    static func run(
+        _ arguments: [String], stdin: String = "", in folder: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil
+    ) throws -> Output {
         let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
+        (process.executableURL, process.arguments) = try command(arguments, fileSizeLimit: fileSizeLimit)
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let input = Pipe()
@@ -47,6 +50,26 @@ struct TandemProcess {
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+extension TandemProcess {
+    /// The executable and arguments that run `tandem` with `arguments`, under a soft limit on the
+    /// size of the files it writes when `fileSizeLimit` (bytes) is given; the hard limit stays
+    /// unlimited, so the soft one can be lifted while it runs (`prlimit`, from util-linux).
+    static func command(_ arguments: [String], fileSizeLimit: Int?) throws -> (URL, [String]) {
+        guard let fileSizeLimit else { return (try executable, arguments) }
+        return (URL(fileURLWithPath: "/usr/bin/prlimit"), ["--fsize=\(fileSizeLimit):unlimited", "--", try executable.path] + arguments)
+    }
+
+    /// Lifts the limit `command` set on a running process: as if space had been freed.
+    static func liftFileSizeLimit(of pid: Int32) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = ["--pid", String(pid), "--fsize=unlimited:unlimited"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("prlimit could not lift the file-size limit of \(pid)") }
     }
 }
 
