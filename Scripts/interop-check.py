@@ -11,6 +11,8 @@ the rfc8785 package (JCS), sharing no code with Tandem:
 Usage: interop-check.py PATH_TO_TANDEM_BINARY VECTOR_DIR
        interop-check.py --node URL CA_FILE   (a running node: every record it serves verifies here,
                                                and its /openapi.json is valid OpenAPI 3.1)
+       interop-check.py --bundle DIR         (an archive from `tandem export --bundle`: every document
+                                               verifies against the key history the archive carries)
 """
 import hashlib
 import json
@@ -121,9 +123,47 @@ def check_node(url: str, cafile: str) -> int:
     return 0
 
 
+def check_bundle(folder: str) -> int:
+    """PROTOCOL.md §17 from the files alone: each origin's keys, extended by its rotation
+    statements (each signed by the key it retires), and each document signed by one of them, not
+    after that key was retired."""
+    histories = {}
+    for name in sorted(os.listdir(os.path.join(folder, "origins"))):
+        with open(os.path.join(folder, "origins", name), encoding="utf-8") as file:
+            origin = json.load(file)
+        assert name == origin["slug"] + ".json", name
+        retired = {key: None for key in origin["keys"]}
+        pending = list(origin["rotations"])
+        while pending:
+            linked = [s for s in pending if s["previousKey"] in retired and retired[s["previousKey"]] is None]
+            assert linked, f"{name}: rotations that do not link to its keys: {pending}"
+            for statement in linked:
+                assert statement["type"] == "KeyRotation" and statement["node"] == origin["slug"], statement
+                assert verify(statement).split("#")[0] == statement["previousKey"], "a rotation not signed by the key it retires"
+                retired[statement["previousKey"]] = statement["rotated"]
+                retired.setdefault(statement["newKey"], None)
+                pending.remove(statement)
+        histories[origin["slug"]] = retired
+    count = 0
+    with open(os.path.join(folder, "documents.jsonl"), encoding="utf-8") as documents:
+        for line in documents:
+            document = json.loads(line)
+            keys = histories[document["origin"]]
+            key = verify(document).split("#")[0]
+            assert key in keys, f"{document['origin']}/{document['id']} v{document['version']} is signed by {key}, not one of its origin's keys"
+            assert keys[key] is None or document["proof"]["created"] <= keys[key], f"{document['id']} signed after its key was retired"
+            count += 1
+    assert count > 0, "the archive holds no document"
+    rotations = sum(len([r for r in h.values() if r]) for h in histories.values())
+    print(f"interop check: {count} documents of {', '.join(histories)} in {folder} verify independently against the archive's key history ({rotations} rotations)")
+    return 0
+
+
 def main() -> int:
     if sys.argv[1] == "--node":
         return check_node(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "--bundle":
+        return check_bundle(sys.argv[2])
     binary, vectors = sys.argv[1], sys.argv[2]
     work = tempfile.mkdtemp(prefix="tandem-interop-")
     checks = 0

@@ -120,9 +120,9 @@ struct RecordsController {
 
     @Sendable func versions(request: Request, context: TandemRequestContext) async throws -> Response {
         let (origin, id) = try Self.identity(context)
-        _ = try readable(try node.record(kind, origin: origin, id: id), context: context)
+        let record = try readable(try node.record(kind, origin: origin, id: id), context: context)
         let items = try runtime.database.versions(origin: origin, id: id).filter { $0.visibility == .public || context.mayReadCohort }
-        return .json("{\"items\":[" + items.map { view($0, origin: origin) }.joined(separator: ",") + "]}")
+        return .json("{\"items\":[" + items.map { view($0, origin: origin, archived: record.isArchived) }.joined(separator: ",") + "]}")
     }
 
     @Sendable func version(request: Request, context: TandemRequestContext) async throws -> Response {
@@ -130,11 +130,11 @@ struct RecordsController {
         guard let text = context.parameters.get("version"), let number = Int64(text), number >= 1, text.first != "0" else {
             throw Problem.badRequest("the version in the path must be a whole number from 1")
         }
-        _ = try readable(try node.record(kind, origin: origin, id: id), context: context)
+        let record = try readable(try node.record(kind, origin: origin, id: id), context: context)
         guard let version = try runtime.database.versions(origin: origin, id: id).first(where: { $0.version == number }),
             version.visibility == .public || context.mayReadCohort
         else { throw Problem.notFound("no version \(number) of \(kind.singular) \(origin)/\(id) is held here") }
-        return .json(view(version, origin: origin))
+        return .json(view(version, origin: origin, archived: record.isArchived))
     }
 
     @Sendable func create(request: Request, context: TandemRequestContext) async throws -> Response {
@@ -193,26 +193,29 @@ struct RecordsController {
     static func view(_ record: StoredRecord) -> String {
         let provenance = Self.provenance(
             origin: record.origin, version: record.version, signer: record.signer, storedAt: record.storedAt, receivedFrom: record.receivedFrom,
-            understood: record.isUnderstood)
+            understood: record.isUnderstood, archived: record.isArchived)
         return "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}"
     }
 
     /// One version as the versions routes show it.
-    private func view(_ version: StoredVersion, origin: NodeSlug) -> String {
+    private func view(_ version: StoredVersion, origin: NodeSlug, archived: Bool) -> String {
         let understood = (try? JSONParser.parse(version.documentJSON).objectValue).flatMap { try? Document.reading($0, kinds: runtime.kinds) }?.kind != nil
         let provenance = Self.provenance(
             origin: origin, version: version.version, signer: version.signer, storedAt: version.storedAt, receivedFrom: version.receivedFrom,
-            understood: understood)
+            understood: understood, archived: archived)
         return "{\"version\":\(version.version),\"document\":\(version.documentJSON),\"provenance\":\(provenance)}"
     }
 
-    private static func provenance(origin: NodeSlug, version: Int64, signer: String, storedAt: Timestamp, receivedFrom: NodeSlug?, understood: Bool) -> String {
+    private static func provenance(
+        origin: NodeSlug, version: Int64, signer: String, storedAt: Timestamp, receivedFrom: NodeSlug?, understood: Bool, archived: Bool
+    ) -> String {
         var provenance: JSONObject = [
             "origin": .string(origin.rawValue), "version": .number(.integer(version)), "signer": .string(signer),
             "verifiedAt": .string(storedAt.description), "storedAt": .string(storedAt.description),
         ]
         provenance["receivedFrom"] = receivedFrom.map { .string($0.rawValue) } ?? .null
         provenance["understood"] = .bool(understood)
+        provenance["archived"] = .bool(archived)
         return (try? JSONValue.object(provenance).serialized()) ?? "{}"
     }
 }

@@ -27,6 +27,14 @@ public struct CohortDirectory: Sendable {
         /// The keys the cohort agreed on for this member. Later keys are accepted only through a
         /// chain of rotation statements that starts at one of these.
         public let keys: [DIDKey]
+
+        public init(slug: NodeSlug, lab: String, city: String, country: String, url: String, trust: TLSTrust, keys: [DIDKey]) {
+            (self.slug, self.lab, self.city, self.country, self.url, self.trust, self.keys) = (slug, lab, city, country, url, trust, keys)
+        }
+    }
+
+    public init(name: String, members: [Member], path: String) {
+        (self.name, self.members, self.path) = (name, members, path)
     }
 
     public let name: String

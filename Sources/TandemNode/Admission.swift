@@ -9,13 +9,14 @@ import TandemStore
 /// in order: size and envelope; origin; key; proof. A document that passes is stored whether or not
 /// this version understands its type and content; the version rule is the store's.
 public struct Admission: Sendable {
-    public let node: NodeSlug
+    /// This node; nil when the documents are checked for no node in particular (an archive, offline).
+    public let node: NodeSlug?
     public let directory: CohortDirectory
     /// Every member's keys, this node's own among them (current and retired).
     public let keys: KeyRing
     public let kinds: RecordKinds
 
-    public init(node: NodeSlug, directory: CohortDirectory, keys: KeyRing, kinds: RecordKinds) {
+    public init(node: NodeSlug?, directory: CohortDirectory, keys: KeyRing, kinds: RecordKinds) {
         self.node = node
         self.directory = directory
         self.keys = keys

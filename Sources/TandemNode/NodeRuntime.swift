@@ -53,8 +53,8 @@ public struct NodeRuntime: Sendable {
             newlyUnderstood: newlyUnderstood)
     }
 
-    /// The admission policy as it stands now: the directory's keys, the rotations this node has
-    /// accepted, and this node's own keys.
+    /// The admission policy as it stands now: the directory's keys and those of the archives this
+    /// node keeps, the rotations it has accepted, and its own keys.
     public func admission() throws(StoreError) -> Admission {
         try Self.admission(node: slug, key: node.did, directory: directory, kinds: kinds, database: database)
     }
@@ -62,8 +62,9 @@ public struct NodeRuntime: Sendable {
     private static func admission(
         node: NodeSlug, key: DIDKey, directory: CohortDirectory, kinds: RecordKinds, database: AppDatabase
     ) throws(StoreError) -> Admission {
-        let keys = KeyRing(directory: directory, statements: try database.keyStatements(), own: (node, key))
-        return Admission(node: node, directory: directory, keys: keys, kinds: kinds)
+        let trusted = directory.adding(try database.archivedOrigins())
+        let keys = KeyRing(directory: trusted, statements: try database.keyStatements(), own: (node, key))
+        return Admission(node: node, directory: trusted, keys: keys, kinds: kinds)
     }
 
     /// The cohort directory named by `federation.directory`, or an empty cohort.

@@ -176,14 +176,16 @@ public struct SyncJob: Sendable {
         guard descriptor.slug == member.slug else {
             throw PeerError.refused("the node at \(member.url) says it is \(descriptor.slug), not \(member.slug)")
         }
-        var keys = KeyRing(directory: directory, statements: try database.keyStatements(), own: (node, DIDKey(key.publicKey)))
+        // Documents of the archives this node keeps verify against their key histories, relayed or not.
+        let trusted = directory.adding(try database.archivedOrigins())
+        var keys = KeyRing(directory: trusted, statements: try database.keyStatements(), own: (node, DIDKey(key.publicKey)))
         let (accepted, refused) = keys.accept(descriptor.statements)
         try await database.saveKeyStatements(accepted, receivedFrom: member.slug)
         if !refused.isEmpty {
             try await database.quarantine(refused.map { Rejection(.keyRotation, $0.description) }, peer: member.slug)
             report.rejected += refused.count
         }
-        let admission = Admission(node: node, directory: directory, keys: keys, kinds: kinds)
+        let admission = Admission(node: node, directory: trusted, keys: keys, kinds: kinds)
         let feed = FeedIngest(peer: member.slug, node: node, admission: admission, database: database)
         let checkpoint = try database.checkpoint(peer: member.slug)
         try await feed.run(from: checkpoint, key: DIDKey(key.publicKey), until: deadline, into: &report) { checkpoint in

@@ -79,6 +79,20 @@ extension AppDatabase {
         }
     }
 
+    /// Every version held of the records of `origin` (or of all), as signed JSON text, record after
+    /// record, oldest version first: what an archive holds.
+    public func allVersions(origin: NodeSlug?) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT document FROM (
+                        SELECT origin, id, version, document FROM record_history UNION ALL SELECT origin, id, version, document FROM record
+                    ) WHERE ? IS NULL OR origin = ? ORDER BY origin, id, version
+                    """, arguments: [origin, origin])
+        }
+    }
+
     /// One page of records of a kind, newest first. Positions never change once given, so paging
     /// while records are written neither repeats nor skips a record that was there when paging began.
     /// Only records this version understood are listed.
@@ -120,7 +134,7 @@ extension AppDatabase {
             let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             let page = Array(positions.prefix(query.limit))
             let records = try StoredRecord.fetchAll(
-                db, sql: "SELECT * FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
+                db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
                 arguments: StatementArguments(page))
             return RecordPage(records: records, next: positions.count > query.limit ? page.last : nil)
         }
@@ -131,7 +145,7 @@ extension AppDatabase {
 
     /// Every current record (tombstones included), in change order: what an export writes.
     public func allRecords() throws(StoreError) -> [StoredRecord] {
-        try read { db in try StoredRecord.fetchAll(db, sql: "SELECT * FROM record ORDER BY changeSeq") }
+        try read { db in try StoredRecord.fetchAll(db, sql: "SELECT \(StoredRecord.columns) FROM record ORDER BY changeSeq") }
     }
 
     /// How many live records of each type and origin the node holds, and how many of them it understood.
@@ -191,7 +205,7 @@ extension AppDatabase {
     }
 
     static func fetchRecord(origin: NodeSlug, id: RecordID, in db: Database) throws -> StoredRecord? {
-        try StoredRecord.fetchOne(db, sql: "SELECT * FROM record WHERE origin = ? AND id = ?", arguments: [origin, id])
+        try StoredRecord.fetchOne(db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE origin = ? AND id = ?", arguments: [origin, id])
     }
 }
 

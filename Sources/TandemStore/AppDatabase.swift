@@ -163,6 +163,18 @@ public struct AppDatabase: Sendable {
                     arguments: [rule.rawValue, prefix.utf8.count + 1, prefix.utf8.count, prefix])
             }
         }
+        migrator.registerMigration("v4: archives adopted from labs that closed") { db in
+            // Origins whose records this node keeps from an archive (tandem import --bundle), with
+            // the key history the archive carried: their records verify against it, read-only.
+            try db.create(table: "archive") { t in
+                t.primaryKey("origin", .text)
+                t.column("lab", .text).notNull()
+                t.column("city", .text).notNull()
+                t.column("country", .text).notNull()
+                t.column("keys", .text).notNull()
+                t.column("adoptedAt", .text).notNull()
+            }
+        }
         return migrator
     }
 

@@ -23,6 +23,11 @@ public struct StoredRecord: Sendable, FetchableRecord {
     public let receivedFrom: NodeSlug?
     /// Position in this node's change order.
     public let changeSeq: Int64
+    /// Whether its origin's records are kept here from an archive (a lab that closed).
+    public let isArchived: Bool
+
+    /// What a query selects to read a record: its row, and whether its origin is archived here.
+    static let columns = "record.*, EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
 
     enum Columns {
         static let seq = Column("seq")
@@ -55,6 +60,7 @@ public struct StoredRecord: Sendable, FetchableRecord {
         storedAt = try row.decode(forColumn: Columns.storedAt.name)
         receivedFrom = try row.decode(forColumn: Columns.receivedFrom.name)
         changeSeq = try row.decode(forColumn: Columns.changeSeq.name)
+        isArchived = try row.decode(Bool?.self, forColumn: "archived") ?? false
     }
 }
 

@@ -12,9 +12,18 @@ extension Tandem {
                 jsonl (default): every current record, local and partner, as its signed document, one \
                 per line, in change order (tombstones included), ready for tandem import or tandem verify. \
                 csv: the live records of one kind (--kind, case studies by default) that this version \
-                understands, one row each, a column per field, for spreadsheets.
+                understands, one row each, a column per field, for spreadsheets. \
+                --bundle DIR: an archive that proves itself, for when a lab closes: every version held \
+                of one origin's records (--origin, or of all), each origin's key history and a README; \
+                tandem verify --bundle checks it offline, tandem import --bundle adopts it.
                 """
         )
+
+        @Option(help: ArgumentHelp("Write an archive into this new folder instead of writing to standard output.", valueName: "dir"))
+        var bundle: String?
+
+        @Option(help: ArgumentHelp("With --bundle: only the records of this origin.", valueName: "slug"))
+        var origin: String?
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
 
@@ -33,6 +42,17 @@ extension Tandem {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
+            if let bundle {
+                var slug: NodeSlug?
+                if let origin {
+                    guard let parsed = NodeSlug(origin) else { throw CommandFailure("--origin \(origin): not a node slug") }
+                    slug = parsed
+                }
+                let runtime = try await NodeRuntime.prepare(try await options.load(), loadSamples: false)
+                let summary = try NodeBundle.export(runtime, origin: slug, to: bundle)
+                say("wrote \(summary.documents) documents of \(summary.origins.map(\.rawValue).joined(separator: ", ")) and their key histories to \(bundle)")
+                return
+            }
             let records = try await openDatabase(options).allRecords()
             switch format {
             case .jsonl:
@@ -61,11 +81,32 @@ extension Tandem {
         )
 
         @Argument(help: ArgumentHelp("The JSON Lines file, such as one tandem export wrote.", valueName: "file"))
-        var file: String
+        var file: String?
+
+        @Option(help: ArgumentHelp("Adopt the archive in this folder (tandem export --bundle) instead of a file.", valueName: "dir"))
+        var bundle: String?
 
         @OptionGroup var options: NodeOptions
 
+        func validate() throws {
+            guard (file == nil) != (bundle == nil) else { throw ValidationError("give a file to import, or --bundle DIR, not both") }
+        }
+
         func run() async throws {
+            if let bundle {
+                let runtime = try await NodeRuntime.prepare(try await options.load(), loadSamples: false)
+                let adoption: NodeRuntime.Adoption
+                do { adoption = try await runtime.adoptBundle(at: bundle) } catch let refusal as ImportRefusal {
+                    throw CommandFailure("\(bundle)/documents.jsonl \(refusal); nothing was imported")
+                }
+                let stored = adoption.stored
+                say("adopted \(bundle): \(stored.inserted) new, \(stored.updated) updated, \(stored.unchanged) unchanged, \(stored.stale) older than stored, \(stored.conflicts) conflicting")
+                if !adoption.adopted.isEmpty {
+                    say("kept as archives, read-only: \(adoption.adopted.map(\.rawValue).joined(separator: ", ")) (not members of the cohort; their records verify against the archive's key history)")
+                }
+                return
+            }
+            guard let file else { return }
             let input = try InputFile.read(file)
             var documents: [(line: Int, value: JSONValue)] = []
             for entry in DocumentStream.entries(in: input.bytes) {

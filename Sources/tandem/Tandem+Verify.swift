@@ -1,6 +1,7 @@
 import ArgumentParser
 import TandemCore
 import TandemCrypto
+import TandemNode
 
 extension Tandem {
     struct Verify: AsyncParsableCommand {
@@ -19,7 +20,17 @@ extension Tandem {
         @Argument(help: ArgumentHelp("Files to check; standard input when none.", valueName: "file"))
         var files: [String] = []
 
+        @Option(help: ArgumentHelp("Check the archive in this folder (tandem export --bundle) against the key histories it carries, offline.", valueName: "dir"))
+        var bundle: String?
+
         func run() async throws {
+            if let bundle {
+                let check = try NodeBundle.verify(folder: bundle)
+                for problem in check.problems { print("invalid: \(problem)") }
+                guard check.problems.isEmpty else { throw CommandFailure("\(check.problems.count) of the archive's documents or statements do not verify") }
+                print("ok: \(check.documents) documents of \(check.origins.map(\.rawValue).joined(separator: ", ")) verify against the key histories in \(bundle)")
+                return
+            }
             var checked = 0
             var failed = 0
             for name in files.isEmpty ? [nil] : files.map(Optional.some) {
