@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # HTTP benchmark: a release `tandem serve` holding N records against nginx serving, over HTTPS on
 # 127.0.0.1, a static file with the same bytes as one record's response. wrk runs with the same
-# threads, connections and duration against GET one record, a list page, a search and the nginx
-# file, in one run; the script prints requests/s and p99 for each, and each ratio to nginx.
+# threads, connections and duration against GET one record, a list page, a search, the nginx
+# file, and the routes that relate records (one record with its translation attached, its
+# translations, its adaptation tree, a page with facets), in one run; the script prints
+# requests/s and p99 for each, each ratio to nginx, and each beside GET one record.
 #
 # Usage: Scripts/bench-http.sh [N records, default 20000] [duration, default 10s]
 set -euo pipefail
@@ -81,6 +83,12 @@ mkdir -p "$work/tmp"
 nginx -c "$work/nginx.conf" -p "$work"
 curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$nginx_port/record.json" | cmp - "$work/www/record.json"
 
+# The related routes measure real work: a translation is attached, the tree has a branch.
+curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record?lang=en" | grep -q '"translation":{' \
+    || { echo "bench: no translation attached to $record" >&2; exit 1; }
+curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record/adaptations" | grep -q '"items":\[{' \
+    || { echo "bench: $record has no adaptation" >&2; exit 1; }
+
 run() {  # name url → "name requests/s p99_ms"
     local output rps p99
     output="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$2")"
@@ -96,14 +104,20 @@ results+=("$(run nginx "https://127.0.0.1:$nginx_port/record.json")")
 results+=("$(run get_record "https://127.0.0.1:$tandem_port$record")")
 results+=("$(run list_page "https://127.0.0.1:$tandem_port/api/v1/cases?limit=20")")
 results+=("$(run search "https://127.0.0.1:$tandem_port/api/v1/cases?q=participation")")
+# The corpus' second document is translated (into English) by the third and adapted by the fourth.
+results+=("$(run record_lang "https://127.0.0.1:$tandem_port$record?lang=en")")
+results+=("$(run translations "https://127.0.0.1:$tandem_port$record/translations")")
+results+=("$(run adaptations "https://127.0.0.1:$tandem_port$record/adaptations")")
+results+=("$(run facets "https://127.0.0.1:$tandem_port/api/v1/cases?facets=status,city,method,policyArea,language")")
+results+=("$(run search_facets "https://127.0.0.1:$tandem_port/api/v1/cases?q=participation&facets=status,city,method,policyArea,language")")
 
 printf '%s\n' "${results[@]}" | awk -v records="$records" '
     { name[NR] = $1; rps[$1] = $2; p99[$1] = $3 }
     END {
-        printf "%-12s %14s %10s %16s\n", "url", "requests/s", "p99 ms", "ratio to nginx"
+        printf "%-14s %12s %9s %15s %22s %20s\n", "url", "requests/s", "p99 ms", "ratio to nginx", "requests/s / get_record", "p99 / get_record p99"
         for (i = 1; i <= NR; i++) {
             n = name[i]
-            printf "%-12s %14.0f %10.2f %16.2f\n", n, rps[n], p99[n], rps[n] / rps["nginx"]
+            printf "%-14s %12.0f %9.2f %15.2f %22.2f %20.2f\n", n, rps[n], p99[n], rps[n] / rps["nginx"], rps[n] / rps["get_record"], p99[n] / p99["get_record"]
         }
         printf "\nget_record / nginx requests/s: %.2f (target >= 0.35)\n", rps["get_record"] / rps["nginx"]
         printf "search p99 / get_record p99: %.2f (target <= 5)\n", p99["search"] / p99["get_record"]

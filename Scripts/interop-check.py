@@ -9,8 +9,11 @@ the rfc8785 package (JCS), sharing no code with Tandem:
   4. the W3C vector verifies here (so this checker is itself right);
   5. a document signed here and then altered is rejected by `tandem verify`.
 Usage: interop-check.py PATH_TO_TANDEM_BINARY VECTOR_DIR
-       interop-check.py --node URL CA_FILE   (a running node: every record it serves verifies here,
-                                               and its /openapi.json is valid OpenAPI 3.1)
+       interop-check.py --node URL CA_FILE [Translation] [adaptedFrom]
+                                             (a running node: every record it lists and every document of
+                                               its change feed verifies here, translations and adaptations
+                                               included (those named must be there), and its /openapi.json
+                                               is valid OpenAPI 3.1)
        interop-check.py --bundle DIR         (an archive from `tandem export --bundle`: every document
                                                verifies against the key history the archive carries)
 """
@@ -95,7 +98,7 @@ def tandem(binary: str, *args: str, stdin: str = "") -> subprocess.CompletedProc
     return subprocess.run([binary, *args], input=stdin.encode(), capture_output=True, check=False)
 
 
-def check_node(url: str, cafile: str) -> int:
+def check_node(url: str, cafile: str, wanted: list) -> int:
     import ssl
     import urllib.request
 
@@ -119,7 +122,30 @@ def check_node(url: str, cafile: str) -> int:
                 verified += 1
             path = f"/api/v1/{kind}?limit=100&cursor={page['next']}" if page["next"] else None
     assert verified > 0, "the node served no record"
-    print(f"interop check: {verified} documents served by {url} verify independently; /openapi.json is valid OpenAPI 3.1")
+    # Its change feed: every document it holds, its own and its partners', translations and
+    # adaptations included, each verifying, and each reference well formed.
+    counts = {"documents": 0, "Translation": 0, "adaptedFrom": 0}
+    since = None
+    while True:
+        page = get("/federation/v1/changes?limit=1000" + (f"&since={since}" if since else ""))
+        for document in page["items"]:
+            verify(document)
+            counts["documents"] += 1
+            content = document.get("content") or {}
+            if document["type"] == "Translation":
+                target = content["translationOf"]
+                assert set(target) == {"origin", "id", "version"} and target["version"] >= 1, target
+                counts["Translation"] += 1
+            if content.get("adaptedFrom"):
+                assert all(set(source) == {"origin", "id"} for source in content["adaptedFrom"]), content["adaptedFrom"]
+                counts["adaptedFrom"] += 1
+        since = page["next"]
+        if not page["hasMore"]:
+            break
+    for name in wanted:
+        assert counts[name] > 0, f"the feed of {url} has no {name} document"
+    print(f"interop check: {verified} listed records and {counts['documents']} feed documents ({counts['Translation']} translations, "
+          f"{counts['adaptedFrom']} adaptations) served by {url} verify independently; /openapi.json is valid OpenAPI 3.1")
     return 0
 
 
@@ -161,7 +187,7 @@ def check_bundle(folder: str) -> int:
 
 def main() -> int:
     if sys.argv[1] == "--node":
-        return check_node(sys.argv[2], sys.argv[3])
+        return check_node(sys.argv[2], sys.argv[3], sys.argv[4:])
     if sys.argv[1] == "--bundle":
         return check_bundle(sys.argv[2])
     binary, vectors = sys.argv[1], sys.argv[2]

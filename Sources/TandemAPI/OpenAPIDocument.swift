@@ -21,11 +21,7 @@ struct OpenAPIDocument: Sendable {
             for (path, item) in Self.paths(for: kind) { paths[path] = item }
             for filter in kind.filters where parameters[filter.name] == nil { parameters[filter.name] = Self.parameter(for: filter) }
             for choice in kind.choices { schemas[choice.name] = choice.schema }
-            schemas["\(kind.type)Content"] = kind.contentSchema
-            schemas["\(kind.type)Body"] = [
-                "type": "object", "required": ["content"], "additionalProperties": false,
-                "properties": ["visibility": ["$ref": "#/components/schemas/Visibility"], "content": .string("#/components/schemas/\(kind.type)Content").reference],
-            ]
+            for (name, schema) in Self.schemas(for: kind, in: kinds) { schemas[name] = schema }
         }
         for (path, item) in document.members(at: "paths").members { paths[path] = item }
         // Any request whose address or headers are over the connection limits gets 431, whatever its route.
@@ -40,6 +36,7 @@ struct OpenAPIDocument: Sendable {
             paths[path] = .object(operations)
         }
         for (name, schema) in document.members(at: "components", "schemas").members { schemas[name] = schema }
+        for (name, schema) in Self.relationSchemas.members { schemas[name] = schema }
         var components = document.members(at: "components")
         components["parameters"] = .object(parameters)
         components["schemas"] = .object(schemas)
@@ -63,76 +60,16 @@ struct OpenAPIDocument: Sendable {
         }?.methods ?? []
     }
 
-    /// The routes of one kind of record: browse and create, read, change and delete one, its versions.
-    static func paths(for kind: RecordKind) -> [(String, JSONValue)] {
-        let (one, many, tag) = (kind.operationName.one, kind.operationName.many, JSONValue.array([.string(kind.segment)]))
-        let body: JSONValue = ["required": true, "content": ["application/json": ["schema": .string("#/components/schemas/\(kind.type)Body").reference]]]
-        let editor: JSONValue = [["editorToken": []]]
-        let filters = ["origin"] + kind.filters.map(\.name) + ["updatedSince", "q", "limit", "cursor"]
-        let base = "/api/v1/\(kind.segment)"
-        let record: JSONValue = ["parameters": [.string("pathOrigin").parameterReference, .string("pathId").parameterReference]]
-        return [
-            (base, [
-                "get": [
-                    "tags": tag, "operationId": .string("list\(many)"), "summary": .string("Browse and search \(kind.plural), newest first"),
-                    "parameters": .array(filters.map { JSONValue.string($0).parameterReference }), "responses": responses(200, "Page", [400, 401]),
-                ],
-                "post": [
-                    "tags": tag, "operationId": .string("create\(one)"), "summary": .string("Write version 1 of a new local \(kind.singular)"),
-                    "security": editor, "requestBody": body, "responses": responses(201, "Created", [400, 401, 413, 415, 422, 507]),
-                ],
-            ]),
-            ("\(base)/{origin}/{id}", record.merging([
-                "get": [
-                    "tags": tag, "operationId": .string("get\(one)"), "summary": .string("One \(kind.singular): its signed document and provenance"),
-                    "parameters": [.string("ifNoneMatch").parameterReference],
-                    "responses": responses(200, "Record", [400, 401, 404, 410], notModified: true),
-                ],
-                "put": [
-                    "tags": tag, "operationId": .string("update\(one)"), "summary": .string("Write the next version of a local \(kind.singular)"),
-                    "security": editor, "parameters": [.string("ifMatch").parameterReference], "requestBody": body,
-                    "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410, 413, 415, 422, 507]),
-                ],
-                "delete": [
-                    "tags": tag, "operationId": .string("delete\(one)"),
-                    "summary": .string("Write a signed tombstone as the next version of a local \(kind.singular)"), "security": editor,
-                    "parameters": [.string("ifMatch").parameterReference], "responses": responses(200, "Record", [400, 401, 403, 404, 409, 410, 507]),
-                ],
-            ])),
-            ("\(base)/{origin}/{id}/versions", record.merging([
-                "get": [
-                    "tags": tag, "operationId": .string("list\(one)Versions"),
-                    "summary": .string("Every version of a \(kind.singular) held here, oldest first, each signed, with its provenance"),
-                    "responses": responses(200, "Versions", [400, 401, 404, 410]).merging([
-                        // So that stateful fuzzing reads a version that exists: the first one listed.
-                        "200": [
-                            "description": "Every version of the record held here, oldest first",
-                            "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Versions"]]],
-                            "links": [
-                                "getVersion": [
-                                    "operationId": .string("get\(one)Version"),
-                                    "parameters": ["origin": "$request.path.origin", "id": "$request.path.id", "version": "$response.body#/items/0/version"],
-                                ]
-                            ],
-                        ]
-                    ]),
-                ]
-            ])),
-            ("\(base)/{origin}/{id}/versions/{version}", [
-                "parameters": [.string("pathOrigin").parameterReference, .string("pathId").parameterReference, .string("pathVersion").parameterReference],
-                "get": [
-                    "tags": tag, "operationId": .string("get\(one)Version"), "summary": .string("One version of a \(kind.singular), as it was signed"),
-                    "responses": responses(200, "Version", [400, 401, 404, 410]),
-                ],
-            ]),
-        ]
-    }
-
-    private static func responses(_ status: Int, _ name: String, _ problems: [Int], notModified: Bool = false) -> JSONValue {
+    static func responses(_ status: Int, _ name: String, _ codes: [Int], notModified: Bool = false) -> JSONValue {
         var responses: JSONObject = [String(status): ["$ref": .string("#/components/responses/\(name)")]]
         if notModified { responses["304"] = ["description": "Not modified (If-None-Match matched)"] }
-        for problem in problems { responses[String(problem)] = ["$ref": "#/components/responses/Problem"] }
+        for (code, problem) in problems(codes).members { responses[code] = problem }
         return .object(responses)
+    }
+
+    /// A problem document answer for each status code.
+    static func problems(_ codes: [Int]) -> JSONObject {
+        JSONObject(codes.map { (key: String($0), value: ["$ref": "#/components/responses/Problem"]) })
     }
 
     /// A browse filter's query parameter: one of a choice's values, or text of 1 to 200 characters.
@@ -177,7 +114,9 @@ struct OpenAPIDocument: Sendable {
               "pathId": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Id"}},
               "ifNoneMatch": {"name": "If-None-Match", "in": "header", "description": "An ETag from an earlier answer; 304 when the record has not changed", "schema": {"type": "string"}},
               "ifMatch": {"name": "If-Match", "in": "header", "description": "The ETag (\"v3\") of the version being changed; 409 when the record is at another", "schema": {"type": "string", "pattern": "^\"v[1-9][0-9]{0,17}\"$"}},
-              "pathVersion": {"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 9007199254740991}}
+              "pathVersion": {"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 9007199254740991}},
+              "lang": {"name": "lang", "in": "query", "description": "Attach the best translation held into this language (a BCP 47 tag: es, es-MX); takes precedence over Accept-Language", "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}},
+              "acceptLanguage": {"name": "Accept-Language", "in": "header", "description": "The reader's languages, as a browser sends them (es-MX, fr;q=0.8): attach the best translation held for the first that has one", "schema": {"type": "string"}}
             },
             "responses": {
               "Page": {"description": "A page of records", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
@@ -193,8 +132,6 @@ struct OpenAPIDocument: Sendable {
               "Proof": {"type": "object", "required": ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"], "properties": {"type": {"const": "DataIntegrityProof"}, "cryptosuite": {"const": "eddsa-jcs-2022"}, "created": {"type": "string"}, "verificationMethod": {"type": "string", "description": "did:key:z6Mk…#z6Mk…"}, "proofPurpose": {"const": "assertionMethod"}, "proofValue": {"type": "string", "description": "base58btc multibase Ed25519 signature"}}},
               "Document": {"type": "object", "description": "One signed version of a record (W3C Data Integrity, eddsa-jcs-2022)", "required": ["type", "id", "origin", "version", "updated", "visibility", "deleted", "content", "proof"], "properties": {"type": {"type": "string", "description": "The record's kind: Practice, CaseStudy, or a kind a newer version of Tandem knows"}, "id": {"$ref": "#/components/schemas/Id"}, "origin": {"$ref": "#/components/schemas/Slug"}, "version": {"type": "integer", "minimum": 1}, "updated": {"type": "string", "format": "date-time"}, "visibility": {"$ref": "#/components/schemas/Visibility"}, "deleted": {"type": "boolean"}, "content": {"type": "object"}, "proof": {"$ref": "#/components/schemas/Proof"}}},
               "Provenance": {"type": "object", "required": ["origin", "version", "signer", "verifiedAt", "storedAt", "receivedFrom", "understood", "archived"], "properties": {"origin": {"$ref": "#/components/schemas/Slug"}, "version": {"type": "integer"}, "signer": {"type": "string", "description": "The did:key that signed this version"}, "verifiedAt": {"type": "string", "format": "date-time"}, "storedAt": {"type": "string", "format": "date-time"}, "receivedFrom": {"oneOf": [{"$ref": "#/components/schemas/Slug"}, {"type": "null"}], "description": "The peer it came from; null when written here"}, "understood": {"type": "boolean", "description": "Whether this version of Tandem understands the document's type and content; one it does not is kept and relayed, not listed"}, "archived": {"type": "boolean", "description": "Whether this node keeps its origin's records from an archive (a lab that closed, tandem import --bundle): read-only, checked against the archive's key history"}}},
-              "Record": {"type": "object", "required": ["document", "provenance"], "properties": {"document": {"$ref": "#/components/schemas/Document"}, "provenance": {"$ref": "#/components/schemas/Provenance"}}},
-              "Page": {"type": "object", "required": ["items", "next"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}, "next": {"type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last page"}}},
               "NodeStatus": {"type": "object", "required": ["slug", "lab", "city", "country", "url", "self", "peer", "keys", "records", "lastAttemptAt", "lastSuccessAt", "lastError", "lastErrorAt", "lag", "quarantined", "notUnderstood"], "properties": {"slug": {"$ref": "#/components/schemas/Slug"}, "lab": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "url": {"type": "string"}, "self": {"type": "boolean"}, "peer": {"type": "boolean", "description": "Whether this node pulls from it (sync.peers)"}, "keys": {"type": "array", "items": {"type": "string"}}, "records": {"type": "integer", "description": "Live records of this origin held here"}, "lastAttemptAt": {"type": ["string", "null"]}, "lastSuccessAt": {"type": ["string", "null"]}, "lastError": {"type": ["string", "null"]}, "lastErrorAt": {"type": ["string", "null"]}, "lag": {"type": ["integer", "null"], "description": "Changes the member still had for this node at the last page read"}, "quarantined": {"type": "integer"}, "notUnderstood": {"type": "integer", "description": "How many of its records this node holds without understanding them (a newer kind or field): kept and relayed, not listed"}}},
               "NodeDescriptor": {"type": "object", "required": ["slug", "lab", "city", "country", "url", "software", "keys", "cohortRotations"], "properties": {"slug": {"$ref": "#/components/schemas/Slug"}, "lab": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "url": {"type": "string"}, "software": {"type": "object", "required": ["name", "version"], "properties": {"name": {"type": "string"}, "version": {"type": "string"}}}, "keys": {"type": "object", "required": ["current", "earlier", "rotations"], "properties": {"current": {"type": "string", "description": "did:key of the key that signs now"}, "earlier": {"type": "array", "items": {"type": "object", "required": ["key", "retired"], "properties": {"key": {"type": "string"}, "retired": {"type": "string"}}}}, "rotations": {"type": "array", "items": {"$ref": "#/components/schemas/KeyRotation"}}}}, "cohortRotations": {"type": "array", "description": "Rotation statements of other members this node relays", "items": {"$ref": "#/components/schemas/KeyRotation"}}}},
               "KeyRotation": {"type": "object", "description": "Signed (eddsa-jcs-2022) by previousKey", "required": ["type", "node", "previousKey", "newKey", "rotated", "proof"], "properties": {"type": {"const": "KeyRotation"}, "node": {"$ref": "#/components/schemas/Slug"}, "previousKey": {"type": "string"}, "newKey": {"type": "string"}, "rotated": {"type": "string"}, "proof": {"$ref": "#/components/schemas/Proof"}}},
@@ -210,19 +147,21 @@ struct OpenAPIDocument: Sendable {
 
 extension JSONObject {
     /// The object at a path of keys, or an empty one.
-    fileprivate func members(at keys: String...) -> JSONObject {
+    func members(at keys: String...) -> JSONObject {
         keys.reduce(self as JSONObject?) { $0?[$1]?.objectValue } ?? [:]
     }
 }
 
 extension JSONValue {
     /// `{"$ref": self}`, for a string that is a reference.
-    fileprivate var reference: JSONValue { ["$ref": self] }
+    var reference: JSONValue { ["$ref": self] }
     /// A reference to a parameter of the components, by name.
-    fileprivate var parameterReference: JSONValue { .string("#/components/parameters/" + (stringValue ?? "")).reference }
+    var parameterReference: JSONValue { .string("#/components/parameters/" + (stringValue ?? "")).reference }
+    /// A reference to a schema of the components, by name.
+    var schemaReference: JSONValue { .string("#/components/schemas/" + (stringValue ?? "")).reference }
 
     /// An object with another's members added.
-    fileprivate func merging(_ other: JSONObject) -> JSONValue {
+    func merging(_ other: JSONObject) -> JSONValue {
         var object = objectValue ?? [:]
         for (key, value) in other.members { object[key] = value }
         return .object(object)

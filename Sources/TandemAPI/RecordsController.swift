@@ -16,11 +16,16 @@ struct RecordsController {
 
     static let pageSizeLimit = 100
     /// The query parameters every kind's list answers, besides its filters.
-    static let commonParameters = ["origin", "updatedSince", "q", "limit", "cursor"]
+    static let commonParameters = ["origin", "updatedSince", "q", "limit", "cursor", "facets"]
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
-        group.get(use: list)
-        group.post(use: create)
+        if kind.isStandalone {
+            group.get(use: list)
+            group.post(use: create)
+            group.get(":origin/:id/translations", use: translations)
+            group.post(":origin/:id/translations", use: translate)
+            group.get(":origin/:id/adaptations", use: adaptations)
+        }
         group.get(":origin/:id", use: show)
         group.put(":origin/:id", use: update)
         group.delete(":origin/:id", use: delete)
@@ -57,7 +62,8 @@ struct RecordsController {
         let parameters = request.uri.queryParameters
         let filters = kind.filters
         let known = Self.commonParameters + filters.map(\.name)
-        for (name, _) in parameters where !known.contains(String(name)) {
+        // An empty pair (`?&status=pilot`, `a=1&&b=2`) is no parameter: URLs built by hand have them.
+        for (name, value) in parameters where !known.contains(String(name)) && !(name.isEmpty && value.isEmpty) {
             let others = runtime.kinds.all.filter { $0.filters.contains { $0.name == name } }
             guard others.isEmpty else {
                 throw Problem.badRequest("\(kind.plural) have no \(name); \(name) filters \(others.map(\.plural).joined(separator: " and ")) only")
@@ -101,21 +107,41 @@ struct RecordsController {
             guard let position = PageCursor.decode(cursor) else { throw Problem.badRequest("cursor is not one this server gave; start again without it") }
             query.after = position
         }
+        var facets: [Filter] = []
+        for name in try text("facets")?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+            guard let filter = filters.first(where: { $0.name == name }) else {
+                throw Problem.badRequest("facets must be filter names separated by commas: \(filters.map(\.name).joined(separator: ", "))")
+            }
+            if !facets.contains(where: { $0.name == filter.name }) { facets.append(filter) }
+        }
         let page = try runtime.database.records(matching: query)
         var body = "{\"items\":["
-        body += page.records.map(Self.view).joined(separator: ",")
-        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null") + "}"
-        return .json(body)
+        body += page.records.map { Self.view($0, match: page.matches[$0.reference]) }.joined(separator: ",")
+        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
+        if !facets.isEmpty {
+            let counts = try runtime.database.facets(of: query, for: facets.map(\.target))
+            let object = JSONObject(facets.map { facet in
+                (key: facet.name, value: .object(JSONObject((counts[facet.target] ?? []).map { (key: $0.value, value: .number(.integer(Int64($0.count)))) })))
+            })
+            body += ",\"facets\":" + (try JSONValue.object(object).serialized())
+        }
+        return .json(body + "}")
     }
 
     @Sendable func show(request: Request, context: TandemRequestContext) async throws -> Response {
         let (origin, id) = try Self.identity(context)
         let record = try readable(try node.record(kind, origin: origin, id: id), context: context)
+        // With a translation attached the answer is another representation: it has no ETag of its own.
+        if kind.isStandalone, let languages = try Self.wantedLanguages(request),
+            let translation = try runtime.translation(of: record, for: languages, includeCohort: context.mayReadCohort)
+        {
+            return .json(Self.view(record, translation: translation), headers: [.vary: "Accept-Language"])
+        }
         let etag = Self.etag(record)
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
-            return Response(status: .notModified, headers: [.eTag: etag])
+            return Response(status: .notModified, headers: [.eTag: etag, .vary: "Accept-Language"])
         }
-        return .json(Self.view(record), headers: [.eTag: etag])
+        return .json(Self.view(record), headers: [.eTag: etag, .vary: "Accept-Language"])
     }
 
     @Sendable func versions(request: Request, context: TandemRequestContext) async throws -> Response {
@@ -161,11 +187,11 @@ struct RecordsController {
         return .json(Self.view(record), headers: [.eTag: Self.etag(record)])
     }
 
-    private func requireEditor(_ context: TandemRequestContext) throws(Problem) {
+    func requireEditor(_ context: TandemRequestContext) throws(Problem) {
         guard context.editor != nil else { throw .unauthorized("writing needs an editor token: Authorization: Bearer <token> (see tandem token create)") }
     }
 
-    private static func identity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
+    static func identity(_ context: TandemRequestContext) throws(Problem) -> (NodeSlug, RecordID) {
         guard let origin = context.parameters.get("origin").flatMap(NodeSlug.init) else { throw .badRequest("the origin in the path must be a node slug such as paris") }
         guard let id = context.parameters.get("id").flatMap(RecordID.init) else { throw .badRequest("the id in the path must be a lowercase UUID") }
         return (origin, id)
@@ -173,7 +199,7 @@ struct RecordsController {
 
     /// Hides cohort records from anyone but editors and members (as if absent), and answers 410
     /// for a deleted one, its versions included.
-    private func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
+    func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
         guard record.visibility == .public || context.mayReadCohort else { throw .notFound("no \(kind.singular) \(record.origin)/\(record.id)") }
         guard !record.isDeleted else { throw Problem(.gone, "\(record.origin)/\(record.id) was deleted at version \(record.version)") }
         return record
@@ -189,12 +215,19 @@ struct RecordsController {
 
     static func etag(_ record: StoredRecord) -> String { "\"v\(record.version)\"" }
 
-    /// A record as the API shows it: the signed document and where it came from.
-    static func view(_ record: StoredRecord) -> String {
+    /// A record as the API shows it: the signed document and where it came from; in a search or a
+    /// language filter, where it matched.
+    static func view(_ record: StoredRecord, match: RecordMatch? = nil) -> String {
         let provenance = Self.provenance(
             origin: record.origin, version: record.version, signer: record.signer, storedAt: record.storedAt, receivedFrom: record.receivedFrom,
             understood: record.isUnderstood, archived: record.isArchived)
-        return "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}"
+        var view = "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)"
+        if let match {
+            var object: JSONObject = ["language": .string(match.language), "in": .string(match.translation == nil ? "original" : "translation")]
+            object["translation"] = match.translation.map { ["origin": .string($0.origin.rawValue), "id": .string($0.id.description)] }
+            view += ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}")
+        }
+        return view + "}"
     }
 
     /// One version as the versions routes show it.

@@ -1,12 +1,14 @@
 /// What browse, filters and full-text search need from one record's content.
-public struct IndexEntry: Sendable, Equatable {
+public struct IndexEntry: Sendable {
     public var title = ""
     public var summary = ""
     /// Every other searchable text, one per line.
     public var body = ""
     public var columns: [IndexColumn: String] = [:]
-    /// Vocabulary terms by facet: `("method", "co-design")`.
+    /// Vocabulary terms by facet (`("method", "co-design")`), and links by relation (`("adaptedFrom", "paris/…")`).
     public var terms: [Term] = []
+    /// For a translation: the record and version it translates.
+    public var translates: (origin: String, id: String, version: Int64)?
 
     public struct Term: Sendable, Equatable {
         public let facet: String
@@ -35,6 +37,13 @@ extension RecordKind {
             case .column(let column): entry.columns[column] = value.stringValue
             case .facet(let facet):
                 entry.terms += (value.arrayValue ?? []).compactMap { $0.stringValue.map { IndexEntry.Term(facet: facet, value: $0) } }
+            case .link(let relation):
+                entry.terms += (value.arrayValue ?? []).compactMap(RecordReference.init).map { IndexEntry.Term(facet: relation, value: $0.description) }
+            case .translates:
+                let object = value.objectValue
+                if let origin = object?["origin"]?.stringValue, let id = object?["id"]?.stringValue, let version = object?["version"]?.numberValue?.exactInteger {
+                    entry.translates = (origin, id, version)
+                }
             }
         }
         entry.body = texts.joined(separator: "\n")

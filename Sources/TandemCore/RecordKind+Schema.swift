@@ -4,7 +4,10 @@
 extension RecordKind {
     /// The schema of this kind's content. It refers to `FieldType.sharedSchemas` and to each
     /// choice by name, under `#/components/schemas/`.
-    public var contentSchema: JSONValue {
+    public var contentSchema: JSONValue { Self.schema(of: fields) }
+
+    /// The schema of an object holding `fields`, and nothing else.
+    public static func schema(of fields: [Field]) -> JSONValue {
         var properties = JSONObject()
         for field in fields {
             var schema = field.type.schema
@@ -51,6 +54,7 @@ extension FieldType {
         case .term: return Self.reference("Term")
         case .period: return Self.reference("Period")
         case .link: return Self.reference("Link")
+        case .reference(let versioned): return Self.reference(versioned ? "VersionReference" : "RecordReference")
         case .list(let element, let maxCount, let unique):
             var schema: JSONObject = ["type": "array", "maxItems": .number(.integer(Int64(maxCount))), "items": element.schema]
             if unique { schema["uniqueItems"] = true }
@@ -99,6 +103,17 @@ extension FieldType {
                     "pattern": .string("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\u0000-\\u001F\\u007F-\\u009F\(blanks)]+[^\\u0000-\\u001F\\u007F-\\u009F\(blanks)]*$"),
                 ],
                 "title": FieldType.text(maxLength: 200, multiline: false).schema,
+            ],
+        ],
+        "RecordReference": [
+            "type": "object", "required": ["origin", "id"], "additionalProperties": false, "description": "Another record, by its origin and id",
+            "properties": ["origin": reference("Slug"), "id": reference("Id")],
+        ],
+        "VersionReference": [
+            "type": "object", "required": ["origin", "id", "version"], "additionalProperties": false, "description": "One version of another record",
+            "properties": [
+                "origin": reference("Slug"), "id": reference("Id"),
+                "version": ["type": "integer", "minimum": 1, "maximum": .number(.integer(JSONNumber.maximumSafeInteger))],
             ],
         ],
     ]

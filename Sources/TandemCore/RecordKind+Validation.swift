@@ -43,6 +43,8 @@ extension FieldType {
             return Self.checkPeriod(value, at: path, reader: reader)
         case .link:
             return Self.checkLink(value, at: path, reader: reader)
+        case .reference(let versioned):
+            return Self.checkReference(value, at: path, versioned: versioned, reader: reader)
         case .list(let element, let maxCount, let unique):
             guard case .array(let items) = value else {
                 reader.checkedIssue(path, "must be an array, not a \(value.typeName)")
@@ -87,6 +89,49 @@ extension FieldType {
         reader.absorb(fields)
         return fields.issues.isEmpty ? value : nil
     }
+}
+
+extension FieldType {
+    fileprivate static func checkReference(_ value: JSONValue, at path: String, versioned: Bool, reader: FieldReader) -> JSONValue? {
+        let what = versioned ? "an object with origin, id and version" : "an object with origin and id"
+        guard let object = reader.checkedObject(value, at: path, what: what) else { return nil }
+        let fields = FieldReader(object, path: path)
+        fields.rejectUnknownKeys(versioned ? ["origin", "id", "version"] : ["origin", "id"])
+        _ = fields.parsed("origin", required: true, as: NodeSlug.init, expected: "a node slug such as \"paris\" or \"mexico-city\"")
+        _ = fields.parsed("id", required: true, as: RecordID.init, expected: "a lowercase UUID")
+        if versioned { _ = fields.integer("version", required: true, in: 1...JSONNumber.maximumSafeInteger) }
+        reader.absorb(fields)
+        return fields.issues.isEmpty ? value : nil
+    }
+}
+
+/// A reference to a record, read from content that fits its kind: `{"origin", "id"}`.
+public struct RecordReference: Sendable, Hashable, CustomStringConvertible {
+    public let origin: NodeSlug
+    public let id: RecordID
+
+    public init(origin: NodeSlug, id: RecordID) {
+        self.origin = origin
+        self.id = id
+    }
+
+    /// Nil unless `value` is a reference object.
+    public init?(_ value: JSONValue) {
+        guard let object = value.objectValue, let origin = object["origin"]?.stringValue.flatMap(NodeSlug.init),
+            let id = object["id"]?.stringValue.flatMap(RecordID.init)
+        else { return nil }
+        self.init(origin: origin, id: id)
+    }
+
+    /// Nil unless `text` is `origin/id`.
+    public init?(string text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let origin = NodeSlug(String(parts[0])), let id = RecordID(String(parts[1])) else { return nil }
+        self.init(origin: origin, id: id)
+    }
+
+    /// `origin/id`, as the index files a link.
+    public var description: String { "\(origin)/\(id)" }
 }
 
 /// A web page about a record: an http or https address.

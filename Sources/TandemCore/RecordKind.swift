@@ -16,10 +16,13 @@ public struct RecordKind: Sendable, Hashable, CustomStringConvertible {
     public let summary: String
     /// The content's fields, in the order they are shown.
     public let fields: [Field]
+    /// Whether its records are browsed and written on their own (`GET` and `POST /api/v1/<segment>`);
+    /// a translation is written and found through the record it translates.
+    public let isStandalone: Bool
 
     public init(
         type: String, segment: String, singular: String, plural: String, operationName: (one: String, many: String), summary: String,
-        fields: [Field]
+        fields: [Field], isStandalone: Bool = true
     ) {
         self.type = type
         self.segment = segment
@@ -28,7 +31,11 @@ public struct RecordKind: Sendable, Hashable, CustomStringConvertible {
         self.operationName = operationName
         self.summary = summary
         self.fields = fields
+        self.isStandalone = isStandalone
     }
+
+    /// The fields a translation carries in another language.
+    public var translatableFields: [Field] { fields.filter(\.isTranslatable) }
 
     public var description: String { type }
     public static func == (left: RecordKind, right: RecordKind) -> Bool { left.type == right.type }
@@ -53,15 +60,23 @@ public struct Field: Sendable {
     public let isRequired: Bool
     /// How browse and search use it; nil when they do not.
     public let index: IndexRole?
+    /// Whether a translation carries it in another language (texts, not terms, dates or numbers).
+    public let isTranslatable: Bool
     /// What it holds, for people (the OpenAPI description).
     public let summary: String
 
-    public init(_ name: String, _ type: FieldType, required: Bool = false, index: IndexRole? = nil, summary: String) {
+    public init(_ name: String, _ type: FieldType, required: Bool = false, index: IndexRole? = nil, translatable: Bool = false, summary: String) {
         self.name = name
         self.type = type
         self.isRequired = required
         self.index = index
+        self.isTranslatable = translatable
         self.summary = summary
+    }
+
+    /// The same field, required or not.
+    public func required(_ isRequired: Bool) -> Field {
+        Field(name, type, required: isRequired, index: index, translatable: isTranslatable, summary: summary)
     }
 }
 
@@ -83,6 +98,8 @@ public indirect enum FieldType: Sendable {
     case period
     /// `{"url", "title"}`: an http or https address and what it is.
     case link
+    /// `{"origin", "id"}` (and `"version"` when `versioned`): another record, held here or not.
+    case reference(versioned: Bool)
     /// An array of at most `maxCount` values of one type; `unique` refuses repeats.
     case list(FieldType, maxCount: Int, unique: Bool)
 }
@@ -107,6 +124,10 @@ public enum IndexRole: Sendable, Equatable {
     case column(IndexColumn)
     /// Vocabulary terms filed under a facet name, which is also the filter's name (`method`).
     case facet(String)
+    /// References to other records (`origin/id`), filed under a relation name (`adaptedFrom`).
+    case link(String)
+    /// The record a translation translates.
+    case translates
 }
 
 /// The record table's columns that a field may fill.
@@ -121,7 +142,7 @@ public enum IndexColumn: String, Sendable, CaseIterable {
 
 /// A browse filter: its query parameter, and what it filters on.
 public struct Filter: Sendable {
-    public enum Target: Sendable, Equatable {
+    public enum Target: Sendable, Hashable {
         case column(IndexColumn)
         case facet(String)
     }
@@ -142,7 +163,10 @@ public struct RecordKinds: Sendable {
     }
 
     /// Every kind this version of Tandem ships.
-    public static let standard = RecordKinds([.practice, .caseStudy])
+    public static let standard = RecordKinds([.practice, .caseStudy, .translation])
+
+    /// The kinds browsed on their own (not translations).
+    public var standalone: [RecordKind] { all.filter(\.isStandalone) }
 
     public func kind(type: String) -> RecordKind? { all.first { $0.type == type } }
 

@@ -37,9 +37,10 @@ public struct LocalNode: Sendable {
     /// Writes the next version of a local record; `expectedVersion` (from If-Match) must be the current one when given.
     public func update(_ current: StoredRecord, expectedVersion: Int64?, visibility: Visibility?, content: JSONObject) async throws -> StoredRecord {
         let kind = try writable(current, expectedVersion: expectedVersion)
+        var (visibility, content) = (visibility ?? current.visibility, content)
+        if kind == .translation { (visibility, content) = try retranslation(current, visibility: visibility, content: content) }
         return try await save(
-            kind: kind, id: current.id, version: current.version + 1, visibility: visibility ?? current.visibility, content: content,
-            expectedVersion: current.version)
+            kind: kind, id: current.id, version: current.version + 1, visibility: visibility, content: content, expectedVersion: current.version)
     }
 
     /// Writes a signed tombstone as the next version of a local record.
@@ -65,6 +66,7 @@ public struct LocalNode: Sendable {
     private func save(
         kind: RecordKind, id: RecordID, version: Int64, visibility: Visibility, content: JSONObject?, expectedVersion: Int64?
     ) async throws -> StoredRecord {
+        if let content { try checkAdaptations(of: RecordReference(origin: slug, id: id), content: content) }
         let unsigned: Document
         do {
             unsigned = try Document.unsigned(kind: kind, id: id, origin: slug, version: version, updated: .now(), visibility: visibility, content: content)

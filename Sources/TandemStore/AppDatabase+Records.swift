@@ -93,56 +93,6 @@ extension AppDatabase {
         }
     }
 
-    /// One page of records of a kind, newest first. Positions never change once given, so paging
-    /// while records are written neither repeats nor skips a record that was there when paging began.
-    /// Only records this version understood are listed.
-    public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
-        var conditions = ["record.kind = ?", "record.deleted = 0", "record.understood = 1"]
-        var arguments: StatementArguments = [query.type]
-        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-            guard let value else { return }
-            conditions.append("record." + condition)
-            arguments += [value]
-        }
-        if !query.includeCohort { add("visibility = ?", Visibility.public) }
-        add("origin = ?", query.origin)
-        for column in IndexColumn.allCases {
-            add("\(column.rawValue) = ?" + (Self.caseInsensitiveColumns.contains(column) ? " COLLATE NOCASE" : ""), query.columns[column])
-        }
-        add("updated >= ?", query.updatedSince)
-        add("seq < ?", query.after)
-        for term in query.terms {
-            conditions.append("record.seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)")
-            arguments += [term.facet, term.value]
-        }
-        // A search walks the full-text index newest first and stops at the page's end, instead of
-        // collecting every match (a common word matches thousands of records).
-        var source = "record"
-        var order = "record.seq"
-        if let text = query.text {
-            guard let pattern = FTS5Pattern(matchingAllTokensIn: text) else { return RecordPage(records: [], next: nil) }
-            source = "record_fts JOIN record ON record.seq = record_fts.rowid"
-            order = "record_fts.rowid"
-            conditions.insert("record_fts MATCH ?", at: 0)
-            arguments = StatementArguments([pattern]) + arguments
-        }
-        // Positions first, then the rows of one page: sorting only positions keeps a search that
-        // matches thousands of records from sorting thousands of whole documents.
-        let sql = "SELECT record.seq FROM \(source) WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) DESC LIMIT ?"
-        arguments += [query.limit + 1]
-        return try read { db in
-            let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
-            let page = Array(positions.prefix(query.limit))
-            let records = try StoredRecord.fetchAll(
-                db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
-                arguments: StatementArguments(page))
-            return RecordPage(records: records, next: positions.count > query.limit ? page.last : nil)
-        }
-    }
-
-    /// Columns whose filters ignore ASCII case ("paris" finds "Paris").
-    static let caseInsensitiveColumns: Set<IndexColumn> = [.city, .country]
-
     /// Every current record (tombstones included), in change order: what an export writes.
     public func allRecords() throws(StoreError) -> [StoredRecord] {
         try read { db in try StoredRecord.fetchAll(db, sql: "SELECT \(StoredRecord.columns) FROM record ORDER BY changeSeq") }
@@ -254,7 +204,7 @@ struct RecordRow {
     // Built once: the statement cache is keyed by the SQL text, and building it per document shows in profiles.
     private static let columns = [
         "kind", "version", "visibility", "deleted", "updated", "understood", "title", "summary", "body", "language", "city", "country",
-        "lab", "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq",
+        "lab", "status", "document", "signer", "storedAt", "receivedFrom", "changeSeq", "translationOrigin", "translationId", "translationVersion",
     ]
     private static let insertSQL = "INSERT INTO record (origin, id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
     private static let updateSQL = "UPDATE record SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE seq = ?"
@@ -263,7 +213,7 @@ struct RecordRow {
         [
             type, version, visibility, deleted, updated, understood, entry.title, entry.summary, entry.body, entry.columns[.language],
             entry.columns[.city], entry.columns[.country], entry.columns[.lab], entry.columns[.status], document, signer, storedAt,
-            receivedFrom, changeSeq,
+            receivedFrom, changeSeq, entry.translates?.origin, entry.translates?.id, entry.translates?.version,
         ]
     }
 

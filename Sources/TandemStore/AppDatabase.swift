@@ -175,6 +175,16 @@ public struct AppDatabase: Sendable {
                 t.column("adoptedAt", .text).notNull()
             }
         }
+        migrator.registerMigration("v5: translations linked to the record they translate") { db in
+            try db.alter(table: "record") { t in
+                t.add(column: "translationOrigin", .text)
+                t.add(column: "translationId", .text)
+                t.add(column: "translationVersion", .integer)
+            }
+            try db.create(index: "record_translation", on: "record", columns: ["translationOrigin", "translationId"])
+            // Declarations changed: every record is filed again at the next start (reindex).
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'kinds'")
+        }
         return migrator
     }
 

@@ -25,6 +25,11 @@ public struct StoredRecord: Sendable, FetchableRecord {
     public let changeSeq: Int64
     /// Whether its origin's records are kept here from an archive (a lab that closed).
     public let isArchived: Bool
+    /// For a translation: the version of the record it translates.
+    public let translatesVersion: Int64?
+
+    /// This record, as other records refer to it.
+    public var reference: RecordReference { RecordReference(origin: origin, id: id) }
 
     /// What a query selects to read a record: its row, and whether its origin is archived here.
     static let columns = "record.*, EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
@@ -61,6 +66,7 @@ public struct StoredRecord: Sendable, FetchableRecord {
         receivedFrom = try row.decode(forColumn: Columns.receivedFrom.name)
         changeSeq = try row.decode(forColumn: Columns.changeSeq.name)
         isArchived = try row.decode(Bool?.self, forColumn: "archived") ?? false
+        translatesVersion = try row.decode(forColumn: "translationVersion")
     }
 }
 
@@ -143,6 +149,8 @@ public struct RecordPage: Sendable {
     public let records: [StoredRecord]
     /// The position to pass as `after` for the next page; nil on the last page.
     public let next: Int64?
+    /// For a search or a language filter: where each record matched.
+    public let matches: [RecordReference: RecordMatch]
 }
 
 // The domain's value types as SQLite stores them: text, refused when it is not a valid value.

@@ -4,7 +4,8 @@ import TandemCrypto
 import TandemNode
 
 /// Realistic signed case studies: French, Spanish and English texts of about 1.5 KB, the
-/// vocabulary the samples use, signed by one origin's key (on every core).
+/// vocabulary the samples use, signed by one origin's key (on every core). One document in ten is
+/// a translation of the one before it, and one in ten a case that adapted the one two before it.
 enum Corpus {
     static let cities = [("Paris", "FR"), ("Ciudad de México", "MX"), ("Rennes", "FR"), ("Nantes", "FR"), ("Lyon", "FR")]
     static let methods = ["immersion", "observation", "interviews", "prototyping", "co-design", "user-testing", "hackathon"]
@@ -42,14 +43,36 @@ enum Corpus {
         ]
     }
 
+    /// The content of document `index` when it is a translation (`index % 10 == 2`) of the one before.
+    static func translation(_ index: Int, origin: NodeSlug) -> JSONObject {
+        let language = ["fr", "es", "en"][index % 3]  // the original (index - 1) is in the language before
+        return [
+            "translationOf": ["origin": .string(origin.rawValue), "id": .string(id(index - 1).description), "version": 1],
+            "language": .string(language),
+            "title": .string("\(sentence(language, index, words: 5).capitalized) \(index - 1)"),
+            "summary": .string(sentence(language, index &+ 1, words: 30)),
+            "problem": .string(sentence(language, index &+ 2, words: 60)),
+            "approach": .string(sentence(language, index &+ 3, words: 60)),
+        ]
+    }
+
+    static func id(_ number: Int) -> RecordID {
+        RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
+    }
+
     /// `count` signed documents (JSON text), version 1, from `origin`, ids derived from `offset + index`.
     static func make(count: Int, offset: Int = 0, origin: NodeSlug, key: Ed25519PrivateKey) -> [String] {
         ParallelMap.map(Array(0..<count)) { index in
             let number = offset + index
-            let id = RecordID(UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", number))!)
+            var (kind, body) = (RecordKind.caseStudy, content(number))
+            if number % 10 == 2, index >= 1 {
+                (kind, body) = (.translation, translation(number, origin: origin))
+            } else if number % 10 == 3, index >= 2 {
+                body["adaptedFrom"] = [["origin": .string(origin.rawValue), "id": .string(id(number - 2).description)]]
+            }
             let document = try! Document.unsigned(
-                kind: .caseStudy, id: id, origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
-                visibility: index % 10 == 0 ? .cohort : .public, content: content(number))
+                kind: kind, id: id(number), origin: origin, version: 1, updated: Timestamp("2026-11-01T10:00:00Z")!,
+                visibility: number % 10 == 0 ? .cohort : .public, content: body)
             let signed = try! EddsaJcs2022.sign(document.json, with: key, created: Timestamp("2026-11-01T10:00:00Z")!)
             return try! JSONValue.object(signed).serialized()
         }

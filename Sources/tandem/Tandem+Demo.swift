@@ -123,6 +123,10 @@ extension Tandem {
             }
         }
 
+        /// Paris' heatwave case (translated into Spanish by Mexico City) and jobs hackathon (adapted by Mexico City, then Rennes).
+        static let heatwave = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01"
+        static let hackathon = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c04"
+
         private func firstRound(_ runtimes: [NodeRuntime], folder: String) async throws {
             let command = CommandLine.arguments[0]
             say("demo cohort in \(folder):")
@@ -141,6 +145,15 @@ extension Tandem {
                 try it (the nodes sync every minute; tandem sync pulls at once):
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?origin=mexico-city'
                   curl --cacert \(folder)/paris/cert.pem \(url("paris"))/api/v1/nodes
+                  # A Paris case with the Mexico City lab's Spanish translation, and the version it translates:
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.heatwave)?lang=es'
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.heatwave)/translations'
+                  # A Spanish search finds the French case through its translation; facets count what a browse page filters:
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?q=calor'
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?facets=city,country,status,method,policyArea,language'
+                  # Paris' jobs hackathon, adapted by Mexico City, then by Rennes; and every version of a record:
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.hackathon)/adaptations'
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.hackathon)/versions'
                   TOKEN=$(\(command) token create --name demo --config \(folder)/mexico-city.yaml)
                   curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
                     -d '{"content": {"title": "Mercado de ideas", "summary": "Una feria de prototipos.", "language": "es", "status": "pilot"}}' \\

@@ -154,12 +154,20 @@ struct RecordCSV {
         return cells.map(Self.quote).joined(separator: ",")
     }
 
-    /// A value as one cell: text as is, numbers in full, a link by its address, lists joined.
+    /// A value as one cell: text as is, numbers in full, a link by its address, a record it names
+    /// as `origin/id` (and ` v2` for a version), lists joined.
     private static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): text
         case .number(let number): number.exactInteger.map(String.init) ?? String(Int64(number.doubleValue))
-        case .object(let object): object["url"]?.stringValue ?? ""
+        case .object(let object):
+            if let url = object["url"]?.stringValue {
+                url
+            } else if let reference = RecordReference(value) {
+                reference.description + (object["version"]?.numberValue?.exactInteger.map { " v\($0)" } ?? "")
+            } else {
+                ""
+            }
         case .array(let items): items.map(text).joined(separator: "; ")
         default: ""
         }

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import TandemTestSupport
 import Testing
 
 @testable import TandemNode
@@ -16,7 +17,7 @@ struct ConfigurationTests {
 
     @Test(
         "each city's config reads, and its sample records load, signed by its own key",
-        arguments: [("default.yaml", "paris", 8443, 11), ("mexico-city.yaml", "mexico-city", 8444, 3), ("rennes.yaml", "rennes", 8445, 2)])
+        arguments: [("default.yaml", "paris", 8443, Samples.paris), ("mexico-city.yaml", "mexico-city", 8444, Samples.mexicoCity), ("rennes.yaml", "rennes", 8445, Samples.rennes)])
     func city(file: String, slug: String, port: Int, samples: Int) async throws {
         let path = TestNode.repositoryRoot.appendingPathComponent("Config/\(file)").path
         let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": .init(.string(path), isSecret: false)]))

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemFederation
+import TandemNode
 import Testing
 
 /// A seeded random source, so a failing run can be replayed with the seed it prints.
@@ -19,7 +20,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
 @Suite("Five nodes converge", .serialized)
 struct ConvergenceTests {
-    @Test("random writes, edits and deletes on five nodes, some down for rounds: two rounds after all are back, all hold the same records")
+    @Test("random writes, translations, adaptations, edits and deletes on five nodes, some down for rounds: two rounds after all are back, all hold the same records and relate them alike")
     func fiveNodesConverge() async throws {
         // TANDEM_TEST_SEED replays a run.
         let seed = ProcessInfo.processInfo.environment["TANDEM_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
@@ -31,7 +32,7 @@ struct ConvergenceTests {
         try await withCohort(slugs.map { TestCohort.Spec(slug: $0, peers: peers[$0], timeout: 2) }) { cohort in
             let nodes = slugs.map { cohort[$0] }
             var down: Set<String> = []
-            var operations = (writes: 0, edits: 0, deletes: 0, syncs: 0, failedPeers: 0, stops: 0)
+            var operations = (writes: 0, translations: 0, adaptations: 0, edits: 0, deletes: 0, syncs: 0, failedPeers: 0, stops: 0)
 
             for round in 1...6 {
                 // One or two nodes are unreachable this round (stopped: connections refused).
@@ -43,19 +44,30 @@ struct ConvergenceTests {
                 }
                 down = nextDown
 
-                // Every node, up or cut off, takes local writes, edits and deletes.
+                // Every node, up or cut off, takes local writes (some adapting or translating a case it holds, of any city), edits and deletes.
                 for node in nodes {
                     for _ in 0..<Int.random(in: 1...4, using: &random) {
                         let local = try node.database.allRecords().filter { $0.origin == node.slug && !$0.isDeleted }
+                        let cases = try node.database.allRecords().filter { $0.type == RecordKind.caseStudy.type && !$0.isDeleted }
                         let roll = Int.random(in: 0..<10, using: &random)
-                        if roll < 5 || local.isEmpty {
+                        if roll < 4 || local.isEmpty {
                             let visibility: Visibility = Bool.random(using: &random) ? .public : .cohort
-                            try await node.write("\(node.slug) round \(round) case \(operations.writes)", visibility: visibility)
+                            var content = caseContent("\(node.slug) round \(round) case \(operations.writes)")
+                            if Bool.random(using: &random), let adapted = cases.randomElement(using: &random) {
+                                content["adaptedFrom"] = [["origin": .string(adapted.origin.rawValue), "id": .string(adapted.id.description)]]
+                                operations.adaptations += 1
+                            }
+                            try await node.runtime.node.create(kind: .caseStudy, visibility: visibility, content: content)
                             operations.writes += 1
+                        } else if roll < 5, let original = cases.randomElement(using: &random) {
+                            try await node.runtime.node.translate(original, visibility: nil, content: Self.translation("\(node.slug) round \(round)"))
+                            operations.writes += 1
+                            operations.translations += 1
                         } else if roll < 8, let record = local.randomElement(using: &random) {
+                            let translated = record.type == RecordKind.translation.type
                             try await node.runtime.node.update(
                                 record, expectedVersion: record.version, visibility: nil,
-                                content: caseContent("\(node.slug) edited in round \(round)"))
+                                content: translated ? Self.translation("\(node.slug) revised in round \(round)") : caseContent("\(node.slug) edited in round \(round)"))
                             operations.edits += 1
                         } else if let record = local.randomElement(using: &random) {
                             try await node.runtime.node.delete(record, expectedVersion: record.version)
@@ -89,7 +101,26 @@ struct ConvergenceTests {
             }
             #expect(Set(digests).count == 1, "seed \(seed): after \(rounds) rounds the nodes hold \(digests.map(\.count)) records")
             #expect(digests[0].count == operations.writes)
-            print("convergence test: \(operations.writes) writes, \(operations.edits) edits, \(operations.deletes) deletes, \(operations.stops) stops, \(operations.syncs) syncs in 6 rounds (\(operations.failedPeers) peer reads failed on down nodes); converged in \(rounds) round(s) on \(digests[0].count) records")
+            // And they relate them alike: the same translations (of the same versions, equally stale) and adaptation trees.
+            let relations = try nodes.map(Self.relations)
+            #expect(Set(relations).count == 1, "seed \(seed): the nodes relate their records differently")
+            print("convergence test: \(operations.writes) writes (\(operations.translations) translations, \(operations.adaptations) adaptations), \(operations.edits) edits, \(operations.deletes) deletes, \(operations.stops) stops, \(operations.syncs) syncs in 6 rounds (\(operations.failedPeers) peer reads failed on down nodes); converged in \(rounds) round(s) on \(digests[0].count) records")
         }
+    }
+
+    static func translation(_ text: String) -> JSONObject {
+        ["language": "es", "title": .string("Traducción: \(text)"), "summary": "Una traducción escrita en una prueba."]
+    }
+
+    /// Every live case's translations (which version each translates, stale or not) and adaptation tree, as the node answers them.
+    static func relations(_ node: CohortNode) throws -> [String] {
+        func tree(_ nodes: [AdaptationNode]) -> String {
+            nodes.map { "\($0.record.origin)/\($0.record.id)(\(tree($0.adaptations)))" }.sorted().joined(separator: ",")
+        }
+        return try node.database.allRecords().filter { $0.type == RecordKind.caseStudy.type && !$0.isDeleted }.map { record in
+            let translations = try node.runtime.translations(of: record, includeCohort: true)
+                .map { "\($0.record.origin)/\($0.record.id)@\($0.translates)\($0.isStale ? " stale" : "")" }.sorted()
+            return "\(record.origin)/\(record.id): \(translations) adapted by \(tree(try node.runtime.adaptations(of: record, includeCohort: true)))"
+        }.sorted()
     }
 }

@@ -3,6 +3,7 @@ import TandemCore
 import TandemFederation
 import TandemNode
 import TandemStore
+import TandemTestSupport
 import Testing
 
 /// Deadlines that hold: every request to a peer, head and body together, ends within
@@ -27,7 +28,7 @@ struct DeadlineTests {
             let reports = try await mexico.sync()
 
             let paris = try mexico.report(from: "paris", reports)
-            #expect(paris.succeeded && paris.inserted == 11, "\(paris.line)")
+            #expect(paris.succeeded && paris.inserted == Samples.paris, "\(paris.line)")
             for (slug, failure) in [("lille", "timed out"), ("nantes", "timed out"), ("lyon", "closed the connection before the response was complete")] {
                 let report = try mexico.report(from: slug, reports)
                 #expect(!report.succeeded && report.inserted == 0, "\(report.line)")

@@ -8,6 +8,7 @@ import TandemCrypto
 import TandemFederation
 import TandemNode
 import TandemStore
+import TandemTestSupport
 import Testing
 
 /// Real nodes over HTTPS on 127.0.0.1, each with its own SQLite file, syncing through one cohort
@@ -39,13 +40,13 @@ struct FederationTests {
             }
 
             let digest = try paris.digest()
-            let expected = 12 + 4 + 3  // Paris' 11 samples + 1, Mexico City's 3 + 1, Rennes' 2 + 1
+            let expected = (Samples.paris + 1) + (Samples.mexicoCity + 1) + (Samples.rennes + 1)  // each city's samples and the one it wrote
             #expect(digest.count == expected)
             #expect(try mexico.digest() == digest)
             #expect(try rennes.digest() == digest)
             // Rennes does not pull from Mexico City: its records came through Paris, still signed by Mexico City.
             let relayed = try rennes.database.allRecords().filter { $0.origin == mexico.slug }
-            #expect(relayed.count == 4)
+            #expect(relayed.count == Samples.mexicoCity + 1)
             for record in relayed {
                 #expect(record.receivedFrom == paris.slug)
                 let verified = try DocumentVerifier.verify(try JSONParser.parse(record.documentJSON))
@@ -194,12 +195,12 @@ struct FederationTests {
             #expect(fromNantes.succeeded, "\(fromNantes.line)")
             #expect(fromNantes.inserted == 3 && fromNantes.rejected == 5 && fromNantes.own == 1, "\(fromNantes.line)")
             #expect(fromNantes.conflicts == 1 && fromNantes.stale == 1, "\(fromNantes.line)")
-            #expect(try mexico.report(from: "paris", reports).inserted == 11)
+            #expect(try mexico.report(from: "paris", reports).inserted == Samples.paris)
 
             let held = try mexico.database.allRecords()
             #expect(held.filter { $0.origin.rawValue == "nantes" }.count == 3)
             #expect(!held.contains { $0.origin.rawValue == "lyon" })
-            #expect(held.filter { $0.origin == paris.slug }.count == 11)
+            #expect(held.filter { $0.origin == paris.slug }.count == Samples.paris)
             #expect(!held.contains { $0.origin == mexico.slug })
             #expect(try mexico.database.record(origin: NodeSlug("nantes")!, id: equivocated)?.documentJSON.contains("Première version 1") == true)
             #expect(try mexico.database.record(origin: NodeSlug("nantes")!, id: stale)?.version == 2)
@@ -271,7 +272,7 @@ struct FederationTests {
             endless.serve([try endless.page([try signedCase(origin: "nice", title: "Toujours la même page", key: endless.key)], position: 1, hasMore: true)])
 
             let reports = try await mexico.sync()
-            #expect(try mexico.report(from: "paris", reports).inserted == 11)
+            #expect(try mexico.report(from: "paris", reports).inserted == Samples.paris)
             func failure(_ slug: String) throws -> String { try #require(try mexico.report(from: slug, reports).error, "\(slug) should fail") }
             #expect(try failure("lille").hasPrefix("bad response: the page is not valid JSON"))
             #expect(try failure("lyon").contains("larger than"))
@@ -281,7 +282,7 @@ struct FederationTests {
             #expect(try failure("bordeaux").contains("not the pinned"))
             #expect(try failure("nice").contains("cursor did not move forward"))
             // Only Paris' records, and the one record of Nice's page, which is valid (its first copy was stored).
-            #expect(try mexico.database.allRecords().map(\.origin.rawValue).sorted() == ["nice"] + Array(repeating: "paris", count: 11))
+            #expect(try mexico.database.allRecords().map(\.origin.rawValue).sorted() == ["nice"] + Array(repeating: "paris", count: Samples.paris))
             let states = Dictionary(uniqueKeysWithValues: try mexico.database.peerStates().map { ($0.slug.rawValue, $0) })
             #expect(states["paris"]?.lastSuccessAt != nil && states["paris"]?.lastError == nil)
             for slug in ["lille", "lyon", "nantes", "grenoble", "marseille", "bordeaux"] {
@@ -293,7 +294,7 @@ struct FederationTests {
             let nodes = try #require(try JSONParser.parse(try await Self.get(client, mexico, "/api/v1/nodes").body).objectValue?["items"]?.arrayValue)
             let lyon = try #require(nodes.first { $0.objectValue?["slug"]?.stringValue == "lyon" }?.objectValue)
             #expect(lyon["lastError"]?.stringValue?.contains("larger than") == true)
-            #expect(nodes.first { $0.objectValue?["slug"]?.stringValue == "paris" }?.objectValue?["records"] == .number(.integer(11)))
+            #expect(nodes.first { $0.objectValue?["slug"]?.stringValue == "paris" }?.objectValue?["records"] == .number(.integer(Int64(Samples.paris))))
             try await client.shutdown()
         }
     }
@@ -358,11 +359,11 @@ struct FederationTests {
             try await mexico.stop()
             try await mexico.start(scheduledSync: .seconds(1))
             var records = 0
-            for _ in 0..<100 where records < 11 {
+            for _ in 0..<100 where records < Samples.paris {
                 records = try mexico.database.allRecords().count
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(records == 11)
+            #expect(records == Samples.paris)
             #expect(try mexico.database.peerStates().first?.lastSuccessAt != nil)
             try await mexico.stop()  // returns: the sync service ends with the server
         }

@@ -35,6 +35,14 @@ struct SystemTests {
         ("GET", "/api/v1/cases/{origin}/{id}/versions", nil, .anonymous, 200),
         ("GET", "/api/v1/cases/{origin}/{id}/versions/{version}", nil, .anonymous, 200),
         ("PUT", "/api/v1/cases/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr", "status": "idea"}}"#, .editor, 200),
+        ("POST", "/api/v1/cases/{origin}/{id}/translations", #"{"content": {"title": "t", "summary": "s", "language": "es"}}"#, .editor, 201),
+        ("GET", "/api/v1/cases/{origin}/{id}/translations", nil, .anonymous, 200),
+        ("GET", "/api/v1/cases/{origin}/{id}/adaptations", nil, .anonymous, 200),
+        ("GET", "/api/v1/translations/{origin}/{id}", nil, .anonymous, 200),
+        ("GET", "/api/v1/translations/{origin}/{id}/versions", nil, .anonymous, 200),
+        ("GET", "/api/v1/translations/{origin}/{id}/versions/{version}", nil, .anonymous, 200),
+        ("PUT", "/api/v1/translations/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "es"}}"#, .editor, 200),
+        ("DELETE", "/api/v1/translations/{origin}/{id}", nil, .editor, 200),
         ("DELETE", "/api/v1/cases/{origin}/{id}", nil, .editor, 200),
         ("GET", "/api/v1/practices", nil, .anonymous, 200),
         ("POST", "/api/v1/practices", #"{"content": {"title": "t", "summary": "s", "language": "fr"}}"#, .editor, 201),
@@ -42,6 +50,9 @@ struct SystemTests {
         ("GET", "/api/v1/practices/{origin}/{id}/versions", nil, .anonymous, 200),
         ("GET", "/api/v1/practices/{origin}/{id}/versions/{version}", nil, .anonymous, 200),
         ("PUT", "/api/v1/practices/{origin}/{id}", #"{"content": {"title": "t2", "summary": "s", "language": "fr"}}"#, .editor, 200),
+        ("POST", "/api/v1/practices/{origin}/{id}/translations", #"{"content": {"title": "t", "summary": "s", "language": "en"}}"#, .editor, 201),
+        ("GET", "/api/v1/practices/{origin}/{id}/translations", nil, .anonymous, 200),
+        ("GET", "/api/v1/practices/{origin}/{id}/adaptations", nil, .anonymous, 200),
         ("DELETE", "/api/v1/practices/{origin}/{id}", nil, .editor, 200),
         ("GET", "/api/v1/nodes", nil, .anonymous, 200),
         ("GET", "/federation/v1/node", nil, .anonymous, 200),
@@ -73,6 +84,29 @@ struct SystemTests {
         #expect(FeedCursor.decode("MDE5M2I3YzItNWUxYS03YzNkLTlhNDAtMmYxZThiNmQ0YzExOjQy") == checkpoint)
     }
 
+    @Test("every $ref of openapi.json points at a definition it holds")
+    func referencesResolve() throws {
+        let spec = try JSONParser.parse(OpenAPIDocument(kinds: .standard).text)
+        var references: [String] = []
+        func walk(_ value: JSONValue) {
+            switch value {
+            case .object(let object):
+                for (key, member) in object.members {
+                    if key == "$ref", let reference = member.stringValue { references.append(reference) } else { walk(member) }
+                }
+            case .array(let items): items.forEach(walk)
+            default: break
+            }
+        }
+        walk(spec)
+        #expect(references.count > 100)
+        for reference in Set(references) {
+            #expect(reference.hasPrefix("#/"), "\(reference)")
+            let target = reference.dropFirst(2).split(separator: "/").reduce(Optional(spec)) { $0?.objectValue?[String($1)] }
+            #expect(target != nil, "\(reference) points at nothing")
+        }
+    }
+
     @Test("openapi.json is OpenAPI 3.1, lists exactly the operations served, and each answers as documented")
     func openAPIMatchesServer() async throws {
         try await withNode(samples: false) { node in
@@ -86,11 +120,14 @@ struct SystemTests {
 
             var created: [String: String] = [:]
             for operation in Self.operations {
-                let kind = operation.path.contains("practices") ? "practices" : "cases"
-                let path = operation.path.replacingOccurrences(of: "/{origin}/{id}", with: String((created[kind] ?? "").drop { $0 != "/" }.dropFirst("/api/v1/\(kind)".count)))
+                // The record each {origin}/{id} names is the last one created of the kind its path starts with.
+                let kind = operation.path.split(separator: "/").dropFirst(2).first.map(String.init) ?? ""
+                let path = operation.path.replacingOccurrences(of: "/{origin}/{id}", with: String((created[kind] ?? "").dropFirst("/api/v1/\(kind)".count)))
                     .replacingOccurrences(of: "{version}", with: "1")
                 let reply = try await node.request(operation.method, path, body: operation.body, as: operation.caller)
-                if operation.method == "POST" { created[kind] = reply.header("Location") }
+                if operation.method == "POST", let location = reply.header("Location") {
+                    created[location.split(separator: "/").dropFirst(2).first.map(String.init) ?? ""] = location
+                }
 
                 let responses = try #require(paths[operation.path]?.objectValue?[operation.method.lowercased()]?.objectValue?["responses"]?.objectValue)
                 #expect(reply.status == operation.status, "\(operation.method) \(path): \(reply.body)")

@@ -122,9 +122,12 @@ func caseContent(_ title: String) -> JSONObject {
 
 /// A signed case study document from `origin`, signed by `key`.
 func signedCase(origin: String, id: RecordID = RecordID(), version: Int64 = 1, title: String, key: Ed25519PrivateKey, deleted: Bool = false) throws -> JSONObject {
-    let content: JSONObject? = deleted ? nil : caseContent(title)
-    let unsigned = try Document.unsigned(
-        kind: .caseStudy, id: id, origin: NodeSlug(origin)!, version: version, updated: .now(), visibility: .public, content: content)
+    try signed(.caseStudy, origin: origin, id: id, version: version, content: deleted ? nil : caseContent(title), key: key)
+}
+
+/// A signed public document of `kind` from `origin`, signed by `key` (a tombstone when `content` is nil).
+func signed(_ kind: RecordKind, origin: String, id: RecordID = RecordID(), version: Int64 = 1, content: JSONObject?, key: Ed25519PrivateKey) throws -> JSONObject {
+    let unsigned = try Document.unsigned(kind: kind, id: id, origin: NodeSlug(origin)!, version: version, updated: .now(), visibility: .public, content: content)
     return try EddsaJcs2022.sign(unsigned.json, with: key)
 }
 
@@ -332,4 +335,30 @@ func withCohort(
         throw error
     }
     try await cohort.stop()
+}
+
+extension CohortNode {
+    /// A new editor token for this node's API.
+    func editorToken() async throws -> String {
+        let token = TokenSecret.generate()
+        try await database.createToken(name: "editor \(UUID().uuidString.prefix(8))", role: "editor", hash: TokenSecret.hash(token))
+        return token
+    }
+
+    /// A request to this node's API over HTTPS, trusting its certificate, as a person with curl sends it.
+    func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil, headers: [(String, String)] = []) async throws -> TestNode.Reply {
+        let client = try FederationTests.client(trusting: self)
+        defer { _ = client.shutdown() }
+        var request = HTTPClientRequest(url: url + path)
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return TestNode.Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
+    }
 }

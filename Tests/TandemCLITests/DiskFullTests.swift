@@ -70,7 +70,7 @@ struct DiskFullTests {
         #expect(try post("Après le ménage").status == 201)
         serve.stop()
         let check = try TandemProcess.run(["check", "--data-dir", data])
-        #expect(check.status == 0 && check.stdout.contains("store ok: integrity ok, search index ok, \(11 + stored + 1) records verified"), "\(check.stdout)\(check.stderr)")
+        #expect(check.status == 0 && check.stdout.contains("store ok: integrity ok, search index ok, \(Samples.paris + stored + 1) records verified"), "\(check.stdout)\(check.stderr)")
     }
 
     @Test("a sync that finds the disk full fails with that reason and keeps its cursor where its last stored page is; it resumes once there is room")

@@ -139,22 +139,22 @@ struct FederationCommandTests {
         let paris = try TandemProcess.run(["sync"] + config("paris"))
         #expect(paris.status == 0, "\(paris.stdout)\(paris.stderr)")
         #expect(paris.lines.first == "syncing paris with mexico-city, rennes")
-        #expect(paris.lines.contains { $0.hasPrefix("mexico-city: 4 new, 0 updated, 1 deleted, 0 rejected (1 page, 2 requests, ") })
-        #expect(paris.lines.contains { $0.hasPrefix("rennes: 2 new, 0 updated, 0 deleted, 0 rejected") })
+        #expect(paris.lines.contains { $0.hasPrefix("mexico-city: \(Samples.mexicoCity + 1) new, 0 updated, 1 deleted, 0 rejected (1 page, 2 requests, ") })
+        #expect(paris.lines.contains { $0.hasPrefix("rennes: \(Samples.rennes) new, 0 updated, 0 deleted, 0 rejected") })
         #expect(paris.lines.last?.hasPrefix("synced 2 of 2 peers in ") == true)
         let mexico = try TandemProcess.run(["sync", "--json"] + config("mexico-city"))
         #expect(mexico.status == 0 && mexico.lines.count == 2, "\(mexico.stdout)")
         #expect(mexico.lines.allSatisfy { $0.hasPrefix("{") && $0.contains(#""ok":true"#) })
         let rennes = try TandemProcess.run(["sync"] + config("rennes"))
-        #expect(rennes.lines.contains { $0.hasPrefix("paris: 15 new,") }, "\(rennes.stdout)")
+        #expect(rennes.lines.contains { $0.hasPrefix("paris: \(Samples.paris + Samples.mexicoCity + 1) new,") }, "\(rennes.stdout)")
 
         let expected = try held("paris")
-        #expect(expected.count == 11 + 4 + 2)
+        #expect(expected.count == Samples.paris + Samples.mexicoCity + 1 + Samples.rennes)
         #expect(try held("mexico-city") == expected)
         #expect(try held("rennes") == expected)
         #expect(expected["mexico-city/\(written)"] == 2)
         let verified = try TandemProcess.run(["verify"], stdin: try TandemProcess.run(["export"] + config("rennes")).stdout)
-        #expect(verified.status == 0 && verified.lines.count == 17 && verified.lines.allSatisfy { $0.hasPrefix("ok") }, "\(verified.stdout)")
+        #expect(verified.status == 0 && verified.lines.count == expected.count && verified.lines.allSatisfy { $0.hasPrefix("ok") }, "\(verified.stdout)")
 
         // Mexico City goes down: Paris' sync says so, exits 1, and still syncs Rennes.
         nodes["mexico-city"]?.stop()
@@ -163,8 +163,8 @@ struct FederationCommandTests {
         #expect(partial.lines.contains { $0.hasPrefix("mexico-city: failed after ") && $0.contains("unreachable") }, "\(partial.stdout)")
         #expect(partial.lines.contains { $0.hasPrefix("rennes: 0 new") })
         let status = try TandemProcess.run(["status"] + config("paris"))
-        #expect(status.lines.contains { $0.hasPrefix("  mexico-city — 3 records held, last success 20") && $0.contains("last error") && $0.contains("Connection refused") }, "\(status.stdout)")
-        #expect(status.lines.contains { $0.hasPrefix("  paris (this node) — 11 records") })
+        #expect(status.lines.contains { $0.hasPrefix("  mexico-city — \(Samples.mexicoCity) records held, last success 20") && $0.contains("last error") && $0.contains("Connection refused") }, "\(status.stdout)")
+        #expect(status.lines.contains { $0.hasPrefix("  paris (this node) — \(Samples.paris) records") })
         #expect(try TandemProcess.run(["quarantine", "list"] + config("paris")).stdout == "nothing in quarantine\n")
 
         // Rotation: refused while serving; then the new key signs, and Rennes keeps both generations valid.
@@ -181,7 +181,7 @@ struct FederationCommandTests {
         let export = try TandemProcess.run(["export"] + config("rennes")).stdout
         let checked = try TandemProcess.run(["verify"], stdin: export)
         #expect(try held("rennes")["paris/\(afterRotation)"] == 1)
-        #expect(checked.status == 0 && checked.lines.count == 18, "\(checked.stdout)")
+        #expect(checked.status == 0 && checked.lines.count == expected.count + 1, "\(checked.stdout)")
     }
 
     @Test("a sync killed with SIGKILL at random points: each time the store checks out and its cursor covers only stored records; the next run completes")
@@ -387,16 +387,51 @@ struct DemoCommandTests {
         }
         // What the demo says it did, it did: the records are there over HTTPS, checked with the printed certificate.
         let relayed = try curl(["--cacert", folder + "/rennes/cert.pem", "https://127.0.0.1:\(base + 2)/api/v1/cases?origin=mexico-city"])
+        let rennes = { (path: String) throws -> [String: Any] in
+            let body = try #require(try curl(["--cacert", folder + "/rennes/cert.pem", "https://127.0.0.1:\(base + 2)/api/v1/" + path]), "\(path)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any], "\(path)")
+        }
+        // Rennes, after one round, answers a Paris case in Spanish with the Mexico City lab's translation and the version it translates.
+        let heatwave = "cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01"
+        let inSpanish = try rennes(heatwave + "?lang=es")
+        let original = try #require(inSpanish["document"] as? [String: Any])
+        let translation = try #require(inSpanish["translation"] as? [String: Any], "\(inSpanish)")
+        let translated = try #require(translation["document"] as? [String: Any])
+        #expect((original["content"] as? [String: Any])?["language"] as? String == "fr")
+        #expect(translated["origin"] as? String == "mexico-city" && translation["language"] as? String == "es")
+        #expect(translation["translates"] as? Int == original["version"] as? Int && translation["stale"] as? Bool == false)
+        // A Spanish word finds that case, written only in French, through its translation.
+        let search = try #require(try rennes("cases?q=calor")["items"] as? [[String: Any]])
+        let found = try #require(search.first { ($0["document"] as? [String: Any])?["id"] as? String == "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01" })
+        #expect(!String(describing: original["content"]!).contains("calor"))
+        #expect((found["match"] as? [String: Any])?["in"] as? String == "translation" && (found["match"] as? [String: Any])?["language"] as? String == "es")
+        // Paris' jobs hackathon, adapted by Mexico City, then by Rennes, reads as a tree.
+        let tree = try rennes("cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c04/adaptations")
+        let byMexico = try #require((tree["items"] as? [[String: Any]])?.first, "\(tree)")
+        #expect(byMexico["origin"] as? String == "mexico-city" && byMexico["held"] as? Bool == true)
+        #expect((byMexico["adaptations"] as? [[String: Any]])?.first?["origin"] as? String == "rennes", "\(tree)")
+        // Each facet count is what the list gives with that filter.
+        let facets = try #require(try rennes("cases?facets=city,country,status,method,policyArea,language")["facets"] as? [String: [String: Int]])
+        #expect(facets.keys.sorted() == ["city", "country", "language", "method", "policyArea", "status"])
+        for (facet, counts) in facets {
+            for (value, count) in counts {
+                let query = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+                let listed = try #require(try rennes("cases?limit=100&\(facet)=\(query)")["items"] as? [[String: Any]])
+                #expect(listed.count == count, "\(facet)=\(value)")
+            }
+        }
+        #expect(facets["language"]?["es"] == 4 && facets["city"]?["Paris"] == 5, "\(facets)")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
 
-        #expect(seen.contains("  paris pulled from mexico-city: 3 new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
-        #expect(seen.contains("  rennes pulled from paris: 14 new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
+        #expect(seen.contains("  paris pulled from mexico-city: \(Samples.mexicoCity) new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
+        #expect(seen.contains("  rennes pulled from paris: \(Samples.paris + Samples.mexicoCity) new, 0 updated, 0 deleted, 0 rejected"), "\(seen)")
+        #expect(seen.contains("curl --cacert \(folder)/rennes/cert.pem 'https://127.0.0.1:\(base + 2)/api/v1/\(heatwave)?lang=es'"))
         #expect(seen.contains("curl --cacert \(folder)/rennes/cert.pem 'https://127.0.0.1:\(base + 2)/api/v1/cases?origin=mexico-city'"))
         #expect(relayed?.contains(#""receivedFrom":"paris""#) == true, "\(relayed ?? "no answer")")
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/cohort.yaml"))
         let status = try TandemProcess.run(["status", "--config", folder + "/rennes.yaml"])
-        #expect(status.lines.contains { $0.hasPrefix("  paris — 11 records held, last success ") }, "\(status.stdout)")
+        #expect(status.lines.contains { $0.hasPrefix("  paris — \(Samples.paris) records held, last success ") }, "\(status.stdout)")
     }
 }

@@ -60,9 +60,8 @@ struct NodeCommandTests {
 
     @Test("export writes signed documents that verify and import into another node; a bad line imports nothing")
     func exportImport() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let samples = try String(contentsOfFile: repository.appendingPathComponent("Config/samples/paris.jsonl").path, encoding: .utf8)
-        #expect(samples.split(separator: "\n").count == 11)
+        let samples = try String(contentsOfFile: Samples.repositoryRoot.appendingPathComponent("Config/samples/paris.jsonl").path, encoding: .utf8)
+        let count = Samples.paris
 
         let empty = try TandemProcess.run(["export", "--data-dir", folder + "/paris"])
         #expect(empty.status == 0)
@@ -88,16 +87,24 @@ struct NodeCommandTests {
         let exported = try TandemProcess.run(["export", "--data-dir", folder + "/paris"])
         let verified = try TandemProcess.run(["verify"], stdin: exported.stdout)
         let csv = try TandemProcess.run(["export", "--format", "csv", "--data-dir", folder + "/paris"])
+        let practices = try TandemProcess.run(["export", "--format", "csv", "--kind", "practices", "--data-dir", folder + "/paris"])
+        let translations = try TandemProcess.run(["export", "--format", "csv", "--kind", "translations", "--data-dir", folder + "/paris"])
         let reimported = try TandemProcess.run(["import", folder + "/signed.jsonl", "--data-dir", folder + "/paris"])
 
-        #expect(imported.stdout.hasPrefix("imported 11 documents: 11 new, 0 updated"), "\(imported.stderr)")
-        #expect(exported.lines.count == 11)
+        #expect(imported.stdout.hasPrefix("imported \(count) documents: \(count) new, 0 updated"), "\(imported.stderr)")
+        #expect(exported.lines.count == count)
         #expect(verified.status == 0)
         #expect(verified.lines.allSatisfy { $0.hasPrefix("ok (") })
         #expect(csv.lines.first?.hasPrefix("origin,id,version,updated,title,summary") == true)
         #expect(csv.lines.count == 1 + 6)
         #expect(csv.stdout.contains("\"La Transfo, Ville de Paris\""))
-        #expect(reimported.stdout.hasPrefix("imported 11 documents: 0 new, 0 updated, 11 unchanged"))
+        // A record it names reads as origin/id, a version of it as origin/id v1.
+        #expect(practices.lines.first?.hasSuffix(",adapted_from") == true)
+        #expect(practices.lines.contains { $0.hasSuffix(",mexico-city/7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9e01") }, "\(practices.stdout)")
+        #expect(translations.lines.first?.hasPrefix("origin,id,version,updated,translation_of,language,title,summary") == true)
+        #expect(translations.lines.dropFirst().map { $0.split(separator: ",").prefix(6).dropFirst(4).joined(separator: ",") }
+            == ["mexico-city/7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9e03 v1,fr"], "\(translations.stdout)")
+        #expect(reimported.stdout.hasPrefix("imported \(count) documents: 0 new, 0 updated, \(count) unchanged"))
 
         var lines = signed.split(separator: "\n").map(String.init)
         lines[4] = lines[4].replacingOccurrences(of: "\"version\":1", with: "\"version\":2")
@@ -153,7 +160,7 @@ struct NodeCommandTests {
         let cases = try curl(["--cacert", folder + "/data/cert.pem", "https://127.0.0.1:\(port)/api/v1/cases"])
 
         #expect(serve.log.contains("Tandem node paris (La Transfo, Ville de Paris) listening on"), "\(serve.log)")
-        #expect(serve.log.contains("loaded 11 sample records"))
+        #expect(serve.log.contains("loaded \(Samples.paris) sample records"))
         #expect(cases?.contains("Résilience lors des vagues de chaleur") == true, "\(cases ?? "no answer")")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
     }

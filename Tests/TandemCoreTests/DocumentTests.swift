@@ -142,7 +142,7 @@ struct DocumentTests {
             ("updated", "2026-11-21 10:00", "updated: must be a UTC time"),
             ("updated", "2026-02-29T10:00:00Z", "updated: must be a UTC time"),
             ("visibility", "private", "visibility: must be \"public\" or \"cohort\""),
-            ("type", "Event", "type: must be \"Practice\" or \"CaseStudy\""),
+            ("type", "Event", "type: must be \"Practice\", \"CaseStudy\" or \"Translation\""),
             ("deleted", "no", "deleted: must be a boolean"),
             ("extra", 1, "extra: unknown field"),
         ] as [(String, JSONValue, String)])

@@ -6,13 +6,14 @@ extension RecordKind {
         operationName: ("Case", "Cases"), summary: "Case studies",
         fields: Field.shared + [
             Field("status", .choice(.caseStatus), required: true, index: .column(.status), summary: "Where the case stands"),
-            Field("problem", .text(maxLength: 20_000, multiline: true), index: .text, summary: "The problem it took on"),
-            Field("approach", .text(maxLength: 20_000, multiline: true), index: .text, summary: "What was tried"),
-            Field("results", .text(maxLength: 20_000, multiline: true), index: .text, summary: "What came of it"),
-            Field("lessonsLearned", .text(maxLength: 20_000, multiline: true), index: .text, summary: "What the lab would do differently"),
+            Field("problem", .text(maxLength: 20_000, multiline: true), index: .text, translatable: true, summary: "The problem it took on"),
+            Field("approach", .text(maxLength: 20_000, multiline: true), index: .text, translatable: true, summary: "What was tried"),
+            Field("results", .text(maxLength: 20_000, multiline: true), index: .text, translatable: true, summary: "What came of it"),
+            Field("lessonsLearned", .text(maxLength: 20_000, multiline: true), index: .text, translatable: true, summary: "What the lab would do differently"),
             Field("period", .period, summary: "When it ran"),
             Field("partners", .list(.text(maxLength: 200, multiline: false), maxCount: 50, unique: false), index: .text, summary: "Who took part"),
             Field("participants", .integer(0...JSONNumber.maximumSafeInteger), summary: "How many people took part"),
+            .adaptedFrom,
         ])
 }
 

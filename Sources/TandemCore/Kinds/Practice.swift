@@ -4,10 +4,11 @@ extension RecordKind {
         type: "Practice", segment: "practices", singular: "practice", plural: "practices",
         operationName: ("Practice", "Practices"), summary: "Practices and methods",
         fields: Field.shared + [
-            Field("description", .text(maxLength: 20_000, multiline: true), index: .text, summary: "The practice in full"),
-            Field("whenToUse", .text(maxLength: 4_000, multiline: true), index: .text, summary: "When it helps"),
+            Field("description", .text(maxLength: 20_000, multiline: true), index: .text, translatable: true, summary: "The practice in full"),
+            Field("whenToUse", .text(maxLength: 4_000, multiline: true), index: .text, translatable: true, summary: "When it helps"),
             Field(
-                "steps", .list(.text(maxLength: 2_000, multiline: false), maxCount: 50, unique: false), index: .text,
+                "steps", .list(.text(maxLength: 2_000, multiline: false), maxCount: 50, unique: false), index: .text, translatable: true,
                 summary: "How to do it, step by step"),
+            .adaptedFrom,
         ])
 }

@@ -1,0 +1,81 @@
+import TandemCore
+import TandemStore
+
+/// A translation as readers see it beside the record it translates.
+public struct TranslationView: Sendable {
+    public let record: StoredRecord
+    public let language: String
+    /// The version of the original it translates.
+    public let translates: Int64
+    /// Whether the original has a newer version than the one translated.
+    public let isStale: Bool
+}
+
+/// A record that adapted another, and the records that adapted it in turn.
+public struct AdaptationNode: Sendable {
+    public let record: StoredRecord
+    public let content: JSONObject
+    public let adaptations: [AdaptationNode]
+}
+
+/// A record a record says it adapted: held here, or not (yet).
+public struct AdaptedFrom: Sendable {
+    public let reference: RecordReference
+    public let record: StoredRecord?
+}
+
+extension NodeRuntime {
+    /// The translations held of `record`, each with the version it translates and whether it is stale.
+    public func translations(of record: StoredRecord, includeCohort: Bool) throws(StoreError) -> [TranslationView] {
+        try database.translations(of: record.reference, includeCohort: includeCohort).map { translation in
+            let translates = translation.translatesVersion ?? 0
+            let language = (try? JSONParser.parse(translation.documentJSON).objectValue?["content"]?.objectValue?["language"]?.stringValue) ?? nil
+            return TranslationView(record: translation, language: language ?? "", translates: translates, isStale: translates < record.version)
+        }
+    }
+
+    /// The translation of `record` to show a reader of `languages` (most wanted first): a fresh one
+    /// in the first language that has one (`es` also takes `es-MX`), else a stale one; nil when the
+    /// record is written in that language already, or none is held.
+    public func translation(of record: StoredRecord, for languages: [String], includeCohort: Bool) throws(StoreError) -> TranslationView? {
+        let written = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue?["language"]?.stringValue) ?? nil
+        let held = try translations(of: record, includeCohort: includeCohort)
+        func fits(_ tag: String, _ wanted: String) -> Bool {
+            let (tag, wanted) = (tag.lowercased(), wanted.lowercased())
+            return tag == wanted || tag.hasPrefix(wanted + "-") || wanted.hasPrefix(tag + "-")
+        }
+        for wanted in languages {
+            if let written, fits(written, wanted) { return nil }
+            let candidates = held.filter { fits($0.language, wanted) }
+            if let best = candidates.first(where: { !$0.isStale }) ?? candidates.last { return best }
+        }
+        return nil
+    }
+
+    /// The records held that adapted `record`, each with those that adapted it, and so on: a tree
+    /// at most `depth` deep, each record once (a loop a peer sent stops where it turns back).
+    public func adaptations(of record: StoredRecord, includeCohort: Bool, depth: Int = 10) throws(StoreError) -> [AdaptationNode] {
+        var seen: Set<RecordReference> = [record.reference]
+        func children(of record: StoredRecord, depth: Int) throws(StoreError) -> [AdaptationNode] {
+            guard depth > 0 else { return [] }
+            var nodes: [AdaptationNode] = []
+            for child in try database.linking(to: record.reference, relation: Field.adaptedFrom.name, includeCohort: includeCohort)
+            where seen.insert(child.reference).inserted {
+                let content = (try? JSONParser.parse(child.documentJSON).objectValue?["content"]?.objectValue) ?? nil
+                nodes.append(AdaptationNode(record: child, content: content ?? [:], adaptations: try children(of: child, depth: depth - 1)))
+            }
+            return nodes
+        }
+        return try children(of: record, depth: depth)
+    }
+
+    /// What `record` says it adapted, each held here (and readable by the caller) or not.
+    public func adaptedFrom(_ record: StoredRecord, includeCohort: Bool) throws(StoreError) -> [AdaptedFrom] {
+        let content = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue) ?? nil
+        return try (content?[Field.adaptedFrom.name]?.arrayValue ?? []).compactMap(RecordReference.init).map { (reference) throws(StoreError) in
+            let held = try database.record(origin: reference.origin, id: reference.id)
+            let readable = held.flatMap { $0.isDeleted || !(includeCohort || $0.visibility == .public) ? nil : $0 }
+            return AdaptedFrom(reference: reference, record: readable)
+        }
+    }
+}

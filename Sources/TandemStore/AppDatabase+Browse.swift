@@ -1,0 +1,215 @@
+import GRDB
+import TandemCore
+
+/// Where a listed record matched a search or a language filter: its own text, or a translation's.
+public struct RecordMatch: Sendable, Equatable {
+    /// The language of the text that matched.
+    public let language: String
+    /// The translation that matched, when it was not the record itself.
+    public let translation: RecordReference?
+}
+
+/// The counts of one facet over the records a query finds: each value and how many records have it.
+public typealias FacetCounts = [(value: String, count: Int)]
+
+extension AppDatabase {
+    /// One page of records of a kind, newest first. Positions never change once given, so paging
+    /// while records are written neither repeats nor skips a record that was there when paging began.
+    /// Only records this version understood are listed. A search (`text`) and a language filter
+    /// also find a record through its translations, and say where each record matched.
+    public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
+        let limit = query.limit + 1
+        if let text = query.text, FTS5Pattern(matchingAllTokensIn: text) == nil { return RecordPage(records: [], next: nil, matches: [:]) }
+        return try read { db in
+            var found: [(seq: Int64, match: RecordMatch?)]
+            if query.text != nil {
+                // Each branch walks newest first and stops at the page's end; the page is the newest of both.
+                let direct = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+                let translated = try Self.rows(db, Self.throughTranslations(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+                var best: [Int64: RecordMatch?] = [:]
+                for (seq, match) in direct + translated where best[seq] == nil { best[seq] = match }
+                found = best.sorted { $0.key > $1.key }.prefix(limit).map { ($0.key, $0.value) }
+            } else {
+                found = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+            }
+            let page = Array(found.prefix(query.limit))
+            let records = try StoredRecord.fetchAll(
+                db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
+                arguments: StatementArguments(page.map(\.seq)))
+            var matches: [RecordReference: RecordMatch] = [:]
+            for (record, entry) in zip(records, page) { matches[RecordReference(origin: record.origin, id: record.id)] = entry.match }
+            return RecordPage(records: records, next: found.count > query.limit ? page.last?.seq : nil, matches: matches)
+        }
+    }
+
+    /// How many of the records `query` finds (all of them, not one page) have each value of each
+    /// facet. The language facet counts a record under its own language and each it is translated into.
+    public func facets(of query: RecordQuery, for targets: [Filter.Target]) throws(StoreError) -> [Filter.Target: FacetCounts] {
+        var all = query
+        all.after = nil
+        if let text = query.text, FTS5Pattern(matchingAllTokensIn: text) == nil { return Dictionary(uniqueKeysWithValues: targets.map { ($0, []) }) }
+        let set = all.text != nil ? Self.direct(all, paged: false).union(Self.throughTranslations(all, paged: false)) : Self.direct(all, paged: false).sequences
+        return try read { db in
+            var result: [Filter.Target: FacetCounts] = [:]
+            for target in targets {
+                let sql: String
+                var arguments = set.arguments
+                switch target {
+                case .column(.language):
+                    sql = """
+                        WITH matched(seq) AS (\(set.sql)), written(seq, value) AS (
+                            SELECT seq, language FROM record WHERE seq IN matched
+                            UNION SELECT r.seq, t.language FROM record r JOIN record t ON \(Self.translationJoin("r", "t", includeCohort: query.includeCohort))
+                            WHERE r.seq IN matched)
+                        SELECT value, COUNT(*) FROM written WHERE value IS NOT NULL GROUP BY value
+                        """
+                case .column(let column):
+                    sql = "WITH matched(seq) AS (\(set.sql)) SELECT \(column.rawValue), COUNT(*) FROM record WHERE seq IN matched AND \(column.rawValue) IS NOT NULL GROUP BY 1"
+                case .facet(let facet):
+                    sql = "WITH matched(seq) AS (\(set.sql)) SELECT term, COUNT(*) FROM record_term WHERE facet = ? AND recordSeq IN matched GROUP BY term"
+                    arguments += [facet]
+                }
+                let counts = try Row.fetchAll(db, sql: sql, arguments: arguments).map { (value: $0[0] as String, count: $0[1] as Int) }
+                result[target] = counts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+            }
+            return result
+        }
+    }
+
+    /// The live translations held of a record, oldest first; cohort-only ones only with `includeCohort`.
+    public func translations(of original: RecordReference, includeCohort: Bool) throws(StoreError) -> [StoredRecord] {
+        try read { db in
+            try StoredRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT \(StoredRecord.columns) FROM record WHERE translationOrigin = ? AND translationId = ? AND kind = 'Translation'
+                    AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
+                    """, arguments: [original.origin, original.id])
+        }
+    }
+
+    /// The live records held that name `target` among those they relate to (`adaptedFrom`), oldest first.
+    public func linking(to target: RecordReference, relation: String, includeCohort: Bool) throws(StoreError) -> [StoredRecord] {
+        try read { db in
+            try StoredRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT \(StoredRecord.columns) FROM record WHERE seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)
+                    AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
+                    """, arguments: [relation, target.description])
+        }
+    }
+
+    /// The records a record relates to (`adaptedFrom`), as the index filed them: `origin/id` texts.
+    public func links(of record: RecordReference, relation: String) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT term FROM record_term WHERE facet = ? AND recordSeq = (SELECT seq FROM record WHERE origin = ? AND id = ?)",
+                arguments: [relation, record.origin, record.id])
+        }
+    }
+
+    /// A query's SQL and arguments, selecting `seq` and where it matched.
+    struct Selection {
+        var sql: String
+        var arguments: StatementArguments
+
+        /// The records this selects, as `seq` alone.
+        var sequences: Selection { Selection(sql: "SELECT seq FROM (\(sql))", arguments: arguments) }
+
+        /// The records either selects, as `seq` alone.
+        func union(_ other: Selection) -> Selection {
+            Selection(sql: "\(sequences.sql) UNION \(other.sequences.sql)", arguments: arguments + other.arguments)
+        }
+    }
+
+    private static func rows(_ db: Database, _ selection: Selection, limit: Int) throws -> [(seq: Int64, match: RecordMatch?)] {
+        try Row.fetchAll(db, sql: selection.sql + " LIMIT ?", arguments: selection.arguments + [limit]).map { row in
+            let language: String? = row["matchLanguage"]
+            let translation: String? = row["matchTranslation"]
+            let match = language.map { RecordMatch(language: $0, translation: translation.flatMap(RecordReference.init(string:))) }
+            return (row["seq"], match)
+        }
+    }
+
+    /// `t` is a live translation of `r` this caller may read.
+    private static func translationJoin(_ r: String, _ t: String, includeCohort: Bool) -> String {
+        "\(t).translationOrigin = \(r).origin AND \(t).translationId = \(r).id AND \(t).kind = 'Translation' AND \(t).deleted = 0 AND \(t).understood = 1"
+            + (includeCohort ? "" : " AND \(t).visibility = 'public'")
+    }
+
+    /// Records found by their own text (a search) or their filters, with the language filter read
+    /// as "written in it, or translated into it".
+    private static func direct(_ query: RecordQuery, paged: Bool) -> Selection {
+        var (conditions, arguments) = filters(query, alias: "r", paged: paged)
+        var source = "record r"
+        var order = "r.seq"
+        var match = "NULL AS matchLanguage, NULL AS matchTranslation"
+        if let text = query.text {
+            source = "record_fts JOIN record r ON r.seq = record_fts.rowid"
+            order = "record_fts.rowid"
+            conditions.insert("record_fts MATCH ?", at: 0)
+            arguments = [FTS5Pattern(matchingAllTokensIn: text)?.rawPattern ?? "\"\""] + arguments
+            match = "r.language AS matchLanguage, NULL AS matchTranslation"
+            if let language = query.columns[.language] {
+                conditions.append("r.language = ?")
+                arguments += [language]
+            }
+        } else if let language = query.columns[.language] {
+            let translated = "SELECT t.origin || '/' || t.id FROM record t WHERE \(translationJoin("r", "t", includeCohort: query.includeCohort)) AND t.language = ?"
+            conditions.append("(r.language = ? OR EXISTS (\(translated)))")
+            arguments += [language, language]
+            let select = "SELECT r.seq AS seq, ? AS matchLanguage, CASE WHEN r.language = ? THEN NULL ELSE (\(translated) LIMIT 1) END AS matchTranslation"
+            return Selection(
+                sql: "\(select) FROM \(source) WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY \(order) DESC" : "")",
+                arguments: [language, language, language] + arguments)
+        }
+        return Selection(
+            sql: "SELECT r.seq AS seq, \(match) FROM \(source) WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY \(order) DESC" : "")",
+            arguments: arguments)
+    }
+
+    /// Records found by the text of a translation of theirs (in the filtered language, if any).
+    private static func throughTranslations(_ query: RecordQuery, paged: Bool) -> Selection {
+        var (conditions, arguments) = filters(query, alias: "r", paged: paged)
+        conditions.insert("record_fts MATCH ? AND t.kind = 'Translation' AND t.deleted = 0 AND t.understood = 1" + (query.includeCohort ? "" : " AND t.visibility = 'public'"), at: 0)
+        arguments = [FTS5Pattern(matchingAllTokensIn: query.text ?? "")?.rawPattern ?? "\"\""] + arguments
+        if let language = query.columns[.language] {
+            conditions.append("t.language = ?")
+            arguments += [language]
+        }
+        let sql = """
+            SELECT r.seq AS seq, t.language AS matchLanguage, t.origin || '/' || t.id AS matchTranslation
+            FROM record_fts JOIN record t ON t.seq = record_fts.rowid JOIN record r ON r.origin = t.translationOrigin AND r.id = t.translationId
+            WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY r.seq DESC" : "")
+            """
+        return Selection(sql: sql, arguments: arguments)
+    }
+
+    /// The conditions every listed record meets, on the table aliased `alias`: its kind, live and
+    /// understood, visible to the caller, and the query's filters (but the language, read apart).
+    private static func filters(_ query: RecordQuery, alias r: String, paged: Bool) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions = ["\(r).kind = ?", "\(r).deleted = 0", "\(r).understood = 1"]
+        var arguments: StatementArguments = [query.type]
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append("\(r)." + condition)
+            arguments += [value]
+        }
+        if !query.includeCohort { add("visibility = ?", Visibility.public) }
+        add("origin = ?", query.origin)
+        for column in IndexColumn.allCases where column != .language {
+            add("\(column.rawValue) = ?" + (caseInsensitiveColumns.contains(column) ? " COLLATE NOCASE" : ""), query.columns[column])
+        }
+        add("updated >= ?", query.updatedSince)
+        if paged { add("seq < ?", query.after) }
+        for term in query.terms {
+            conditions.append("\(r).seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)")
+            arguments += [term.facet, term.value]
+        }
+        return (conditions, arguments)
+    }
+
+    /// Columns whose filters ignore ASCII case ("paris" finds "Paris").
+    static let caseInsensitiveColumns: Set<IndexColumn> = [.city, .country]
+}
