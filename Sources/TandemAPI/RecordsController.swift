@@ -200,9 +200,22 @@ struct RecordsController {
     /// Hides cohort records from anyone but editors and members (as if absent), and answers 410
     /// for a deleted one, its versions included.
     func readable(_ record: StoredRecord, context: TandemRequestContext) throws(Problem) -> StoredRecord {
-        guard record.visibility == .public || context.mayReadCohort else { throw .notFound("no \(kind.singular) \(record.origin)/\(record.id)") }
+        guard record.visibility == .public || context.mayReadCohort, !translatesHiddenRecord(record, context: context) else {
+            throw .notFound("no \(kind.singular) \(record.origin)/\(record.id)")
+        }
         guard !record.isDeleted else { throw Problem(.gone, "\(record.origin)/\(record.id) was deleted at version \(record.version)") }
         return record
+    }
+
+    /// Whether `record` is a translation of a cohort-only record held here that the caller may not
+    /// read: its text is that record's, in another language, whatever visibility its signer gave it.
+    private func translatesHiddenRecord(_ record: StoredRecord, context: TandemRequestContext) -> Bool {
+        guard !context.mayReadCohort, record.type == RecordKind.translation.type else { return false }
+        let content = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue) ?? nil
+        guard let target = content?["translationOf"].flatMap(RecordReference.init),
+            let original = try? runtime.database.record(origin: target.origin, id: target.id)
+        else { return false }
+        return original.visibility == .cohort
     }
 
     private static func expectedVersion(_ request: Request) throws(Problem) -> Int64? {

@@ -55,6 +55,14 @@ extension AppDatabase {
                 let sql: String
                 var arguments = set.arguments
                 switch target {
+                case .column(.language) where all.text != nil:
+                    // A search counts each record under the languages its matching texts are in, as `language=` then finds it.
+                    let (direct, through) = (Self.direct(all, paged: false), Self.throughTranslations(all, paged: false))
+                    sql = """
+                        WITH found(seq, value) AS (SELECT seq, matchLanguage FROM (\(direct.sql)) UNION SELECT seq, matchLanguage FROM (\(through.sql)))
+                        SELECT value, COUNT(*) FROM found GROUP BY value
+                        """
+                    arguments = direct.arguments + through.arguments
                 case .column(.language):
                     sql = """
                         WITH matched(seq) AS (\(set.sql)), written(seq, value) AS (
@@ -64,7 +72,9 @@ extension AppDatabase {
                         SELECT value, COUNT(*) FROM written WHERE value IS NOT NULL GROUP BY value
                         """
                 case .column(let column):
-                    sql = "WITH matched(seq) AS (\(set.sql)) SELECT \(column.rawValue), COUNT(*) FROM record WHERE seq IN matched AND \(column.rawValue) IS NOT NULL GROUP BY 1"
+                    // Grouped as the filter compares: "paris" and "Paris" are one city.
+                    let collation = Self.caseInsensitiveColumns.contains(column) ? " COLLATE NOCASE" : ""
+                    sql = "WITH matched(seq) AS (\(set.sql)) SELECT \(column.rawValue), COUNT(*) FROM record WHERE seq IN matched AND \(column.rawValue) IS NOT NULL GROUP BY 1\(collation)"
                 case .facet(let facet):
                     sql = "WITH matched(seq) AS (\(set.sql)) SELECT term, COUNT(*) FROM record_term WHERE facet = ? AND recordSeq IN matched GROUP BY term"
                     arguments += [facet]
@@ -178,10 +188,13 @@ extension AppDatabase {
             conditions.append("t.language = ?")
             arguments += [language]
         }
+        // Paged: one row per record (however many of its translations match), naming its oldest
+        // matching translation (SQLite takes the bare columns from the row where MIN(t.seq) is).
+        // Not paged: a row per matching translation, so facets see every language it matched in.
         let sql = """
-            SELECT r.seq AS seq, t.language AS matchLanguage, t.origin || '/' || t.id AS matchTranslation
+            SELECT r.seq AS seq, t.language AS matchLanguage, t.origin || '/' || t.id AS matchTranslation\(paged ? ", MIN(t.seq) AS firstTranslation" : "")
             FROM record_fts JOIN record t ON t.seq = record_fts.rowid JOIN record r ON r.origin = t.translationOrigin AND r.id = t.translationId
-            WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY r.seq DESC" : "")
+            WHERE \(conditions.joined(separator: " AND "))\(paged ? " GROUP BY r.seq ORDER BY r.seq DESC" : "")
             """
         return Selection(sql: sql, arguments: arguments)
     }

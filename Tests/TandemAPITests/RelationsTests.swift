@@ -147,6 +147,9 @@ struct RelationsTests {
             #expect(viaTranslation?["match"]?.objectValue?["in"] == "translation")
             #expect(try await node.get("/api/v1/cases?language=es&q=calor").titles == ["Vagues de chaleur"])
             #expect(try await node.get("/api/v1/cases?language=fr&q=calor").titles.isEmpty)
+            // Under a search, the language facet counts the languages the matching texts are in, as language= finds them.
+            #expect(try await node.get("/api/v1/cases?q=calor&facets=language").json["facets"] == ["language": ["es": 1]])
+            #expect(try await node.get("/api/v1/cases?q=canicule&facets=language").json["facets"] == ["language": ["fr": 1]])
 
             // The cohort-only translation: found by an editor, never by an anonymous reader, nor counted for one.
             #expect(try await node.get("/api/v1/cases?q=libraries").titles.isEmpty)
@@ -157,6 +160,53 @@ struct RelationsTests {
             #expect(try await node.get(original + "/translations").items.count == 1)
             #expect(try await node.get(original + "?lang=en").json["translation"] == nil)
             #expect(try await node.get(original + "?lang=en", as: .editor).json["translation"] != nil)
+        }
+    }
+
+    @Test("a search through translations pages one record at a time, however many of its translations match")
+    func searchPagesOncePerRecord() async throws {
+        try await withNode(samples: false) { node in
+            var originals: [String] = []
+            for title in ["Canicule au marché", "Canicule à l'école"] {
+                let created = try await node.request("POST", "/api/v1/cases", body: try editBody(Self.frenchCase.merging(["title": .string(title)])), as: .editor)
+                originals.append(try #require(created.header("Location")))
+            }
+            // The newer case has two Spanish translations that match, the older one.
+            for (original, title) in [(originals[0], "Calor en el mercado"), (originals[1], "Calor en la escuela"), (originals[1], "Olas de calor en la escuela")] {
+                let translated = try await node.request("POST", original + "/translations", body: try editBody(Self.spanish.merging(["title": .string(title)])), as: .editor)
+                #expect(translated.status == 201)
+            }
+            var titles: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await node.get("/api/v1/cases?q=calor&limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(try page.items.count == 1, "\(page.body)")
+                titles += try page.titles
+                cursor = try page.json["next"]?.stringValue
+            } while cursor != nil && titles.count < 5
+            #expect(titles == ["Canicule à l'école", "Canicule au marché"])
+        }
+    }
+
+    @Test("a partner's public translation of a cohort-only record is read as that record is: hidden from anonymous readers")
+    func translationOfCohortRecordStaysHidden() async throws {
+        let nantes = try FakePeer(slug: "nantes")
+        try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city", peers: ["nantes", "paris"])], fakes: [nantes]) { cohort in
+            let (paris, mexico) = (cohort["paris"], cohort["mexico-city"])
+            let original = try await paris.runtime.node.create(kind: .caseStudy, visibility: .cohort, content: Self.frenchCase)
+            var content = Self.spanish
+            content["translationOf"] = ["origin": "paris", "id": .string(original.id.description), "version": 1]
+            let translation = try signed(.translation, origin: "nantes", content: content, key: nantes.key)
+            nantes.serve([try nantes.page([translation])])
+            for report in try await mexico.sync() { #expect(report.succeeded, "\(report.line)") }
+
+            let address = "/api/v1/translations/nantes/\(translation["id"]!.stringValue!)"
+            let token = try await mexico.editorToken()
+            #expect(try await mexico.request("GET", address).status == 404)
+            #expect(try await mexico.request("GET", address + "/versions").status == 404)
+            #expect(try await mexico.request("GET", "/api/v1/cases?q=calor").titles.isEmpty)
+            #expect(try await mexico.request("GET", address, token: token).status == 200)
+            #expect(try await mexico.request("GET", "/api/v1/cases?q=calor", token: token).titles == ["Vagues de chaleur"])
         }
     }
 
