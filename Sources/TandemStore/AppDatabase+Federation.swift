@@ -143,8 +143,10 @@ extension AppDatabase {
     /// Documents changed after `position`, oldest change first: at most `limit` of them and about
     /// `maxBytes` of JSON (always at least one). Without `includeCohort`, public records only.
     /// Documents held but not understood are served like the others: a node relays what it holds.
+    /// A translation of a cohort-only record held here is as cohort-only as that record.
     public func changes(after position: Int64, limit: Int, includeCohort: Bool, maxBytes: Int) throws(StoreError) -> ChangePage {
-        let visibility = includeCohort ? "" : " AND visibility = 'public'"
+        let visibility = includeCohort ? "" : " AND visibility = 'public' AND NOT EXISTS (SELECT 1 FROM record original WHERE "
+            + "original.origin = record.translationOrigin AND original.id = record.translationId AND original.visibility = 'cohort')"
         return try read { db in
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT changeSeq, document FROM record WHERE changeSeq > ?\(visibility) ORDER BY changeSeq LIMIT ?",

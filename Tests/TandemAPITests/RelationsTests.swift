@@ -207,6 +207,11 @@ struct RelationsTests {
             #expect(try await mexico.request("GET", "/api/v1/cases?q=calor").titles.isEmpty)
             #expect(try await mexico.request("GET", address, token: token).status == 200)
             #expect(try await mexico.request("GET", "/api/v1/cases?q=calor", token: token).titles == ["Vagues de chaleur"])
+            // Nor does Mexico City's public change feed relay it; a member's signed read does.
+            let translationID = translation["id"]!.stringValue!
+            #expect(try await mexico.request("GET", "/federation/v1/changes").body.contains(translationID) == false)
+            let signedHeaders = try FederationTests.signedHeaders(for: mexico, "/federation/v1/changes", key: try paris.key)
+            #expect(try await mexico.request("GET", "/federation/v1/changes", headers: signedHeaders).body.contains(translationID))
         }
     }
 
