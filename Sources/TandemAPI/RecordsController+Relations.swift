@@ -42,16 +42,18 @@ extension RecordsController {
     /// The languages a reader asks for, most wanted first: `?lang=` alone, else `Accept-Language`
     /// by its q-values; nil when neither is given.
     static func wantedLanguages(_ request: Request) throws(Problem) -> [String]? {
-        if let lang = request.uri.queryParameters["lang"].map(String.init) {
+        if let lang = request.uri.queryParameters["lang"].map({ String($0).lowercased() }) {
             guard LanguageTag(lang) != nil else { throw .badRequest("lang must be a language tag such as es, fr or en") }
             return [lang]
         }
         guard let header = request.headers[.acceptLanguage] else { return nil }
+        // RFC 9110 §12.5.4: a tag and an optional weight from 0 to 1; an entry whose weight cannot be read is left out.
         let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let tag = pieces.first, tag != "*", LanguageTag(tag.lowercased()) != nil || LanguageTag(tag) != nil else { return nil }
-            let weight = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return weight > 0 ? (tag, weight) : nil
+            guard let tag = pieces.first?.lowercased(), tag != "*", LanguageTag(tag) != nil else { return nil }
+            let weight = pieces.dropFirst().first { $0.hasPrefix("q=") }.map { Double($0.dropFirst(2)) } ?? 1
+            guard let weight, (0...1).contains(weight), weight > 0 else { return nil }
+            return (tag, weight)
         }
         let languages = ranked.enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }.map(\.element.0)
         return languages.isEmpty ? nil : languages

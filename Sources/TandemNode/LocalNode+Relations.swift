@@ -14,6 +14,11 @@ extension LocalNode {
     /// The next version of translation `current`: it translates the original's current version
     /// when the original is held (the translator has read that one), else the version it did.
     func retranslation(_ current: StoredRecord, visibility: Visibility, content: JSONObject) throws -> (Visibility, JSONObject) {
+        guard content["translationOf"] == nil else {
+            throw NodeError.invalid(ValidationError(issues: [
+                .init(path: "content.translationOf", message: "is set by the node: a translation translates the record's current version")
+            ]))
+        }
         let previous = try JSONParser.parse(current.documentJSON).objectValue?["content"]?.objectValue?["translationOf"]
         guard let target = previous.flatMap(RecordReference.init) else { return (visibility, content) }
         if let original = try database.record(origin: target.origin, id: target.id), !original.isDeleted, original.isUnderstood {

@@ -46,8 +46,10 @@ extension NodeRuntime {
         }
         for wanted in languages {
             if let written, fits(written, wanted) { return nil }
+            // The exact language before a related one (es-MX before es), a fresh one before a stale one.
             let candidates = held.filter { fits($0.language, wanted) }
-            if let best = candidates.first(where: { !$0.isStale }) ?? candidates.last { return best }
+                .sorted { ($0.language.lowercased() == wanted.lowercased() ? 0 : 1) < ($1.language.lowercased() == wanted.lowercased() ? 0 : 1) }
+            if let best = candidates.first(where: { !$0.isStale }) ?? candidates.first { return best }
         }
         return nil
     }

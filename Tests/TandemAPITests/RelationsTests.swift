@@ -60,6 +60,12 @@ struct RelationsTests {
                 let french = try await node.request("GET", original, headers: [("Accept-Language", "fr-FR,es;q=0.9")])
                 #expect(try french.json["translation"] == nil && french.header("ETag") != nil)
                 #expect(try await node.request("GET", original + "?lang=de").json["translation"] == nil)
+                #expect(try await node.request("GET", original + "?lang=ES").json["translation"]?.objectValue?["language"] == "es")
+                // Weights order the header, not its order; an entry with an unreadable or out-of-range weight is left out.
+                for (header, attached) in [("fr;q=0.1, es;q=0.9", true), ("es;q=abc, de", false), ("es;q=5", false), ("es;q=0, *", false)] {
+                    let reply = try await node.request("GET", original, headers: [("Accept-Language", header)])
+                    #expect((try reply.json["translation"] != nil) == attached, "\(node.slug) Accept-Language: \(header)")
+                }
                 #expect(try await node.request("GET", original + "?lang=not a tag").status == 400)
             }
 
@@ -273,6 +279,8 @@ struct RelationsTests {
             #expect(accepted.status == 201)
             #expect(try accepted.json["document"]?.objectValue?["visibility"] == "cohort")
             let translation = try #require(accepted.header("Location"))
+            let given = try await node.request("PUT", translation, body: try editBody(Self.spanish.merging(["translationOf": ["origin": "paris", "id": "x", "version": 1]])), as: .editor)
+            #expect(given.status == 422 && given.body.contains("content.translationOf"), "\(given.body)")
             #expect(try await node.get(translation).status == 404)
             #expect(try await node.get(translation, as: .editor).status == 200)
             // A translation is read with its original: not listed on its own, and not translated in turn.
