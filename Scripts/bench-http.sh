@@ -2,8 +2,9 @@
 # HTTP benchmark: a release `tandem serve` holding N records against nginx serving, over HTTPS on
 # 127.0.0.1, a static file with the same bytes as one record's response. wrk runs with the same
 # threads, connections and duration against GET one record, a list page, a search, the nginx
-# file, and the routes that relate records (one record with its translation attached, its
-# translations, its adaptation tree, a page with facets), in one run; the script prints
+# file, the routes that relate records (one record with its translation attached, its
+# translations, its adaptation tree, a page with facets), and the pages people open (the home page
+# and a record's page), in one run; the script prints
 # requests/s and p99 for each, each ratio to nginx, and each beside GET one record.
 #
 # Usage: Scripts/bench-http.sh [N records, default 20000] [duration, default 10s]
@@ -110,6 +111,9 @@ results+=("$(run translations "https://127.0.0.1:$tandem_port$record/translation
 results+=("$(run adaptations "https://127.0.0.1:$tandem_port$record/adaptations")")
 results+=("$(run facets "https://127.0.0.1:$tandem_port/api/v1/cases?facets=status,city,method,policyArea,language")")
 results+=("$(run search_facets "https://127.0.0.1:$tandem_port/api/v1/cases?q=participation&facets=status,city,method,policyArea,language")")
+# The pages people open: the home page (newest cases with their filter counts) and a record's page.
+results+=("$(run home_page "https://127.0.0.1:$tandem_port/")")
+results+=("$(run record_page "https://127.0.0.1:$tandem_port${record#/api/v1}")")
 
 printf '%s\n' "${results[@]}" | awk -v records="$records" '
     { name[NR] = $1; rps[$1] = $2; p99[$1] = $3 }
@@ -121,6 +125,7 @@ printf '%s\n' "${results[@]}" | awk -v records="$records" '
         }
         printf "\nget_record / nginx requests/s: %.2f (target >= 0.35)\n", rps["get_record"] / rps["nginx"]
         printf "search p99 / get_record p99: %.2f (target <= 5)\n", p99["search"] / p99["get_record"]
+        printf "home_page p99 / list_page p99: %.2f, record_page p99 / list_page p99: %.2f (target <= 2 each)\n", p99["home_page"] / p99["list_page"], p99["record_page"] / p99["list_page"]
         printf "records held: %d\n", records
     }'
 echo "peak memory of tandem serve under load: $(awk '/^VmHWM:/ {printf "%.1f MiB", $2 / 1024}' "/proc/${pids[0]}/status") (target <= 200 MiB at 100,000 records)"

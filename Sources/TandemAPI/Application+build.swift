@@ -9,7 +9,8 @@ import TandemFederation
 import TandemNode
 import TandemStore
 
-/// The router of a node: browse and edit APIs, health, metrics and the OpenAPI description.
+/// The router of a node: browse and edit APIs, health, metrics, the OpenAPI description, and the
+/// pages people read and write in a browser.
 public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> {
     let router = Router(context: TandemRequestContext.self)
     let metrics = NodeMetrics(database: runtime.database)
@@ -25,6 +26,7 @@ public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> 
     FederationController(runtime: runtime).addRoutes(to: router.group("federation/v1"))
     NodesController(runtime: runtime).addRoutes(to: router)
     SystemController(runtime: runtime, metrics: metrics, openAPI: openAPI).addRoutes(to: router)
+    WebController(runtime: runtime).addRoutes(to: router)
     return router
 }
 

@@ -47,6 +47,11 @@ extension RecordsController {
             return [lang]
         }
         guard let header = request.headers[.acceptLanguage] else { return nil }
+        return acceptedLanguages(header)
+    }
+
+    /// The languages an `Accept-Language` field asks for, most wanted first; nil when it names none.
+    static func acceptedLanguages(_ header: String) -> [String]? {
         // RFC 9110 §12.5.4: a tag and an optional weight from 0 to 1; an entry whose weight cannot be read is left out.
         let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -72,7 +77,7 @@ extension RecordsController {
     }
 
     static func content(of record: StoredRecord) -> JSONObject {
-        ((try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue) ?? nil) ?? [:]
+        record.content
     }
 
     /// Who did what where: a record in an adaptation tree.

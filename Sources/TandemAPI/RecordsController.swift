@@ -59,23 +59,44 @@ struct RecordsController {
     }
 
     @Sendable func list(request: Request, context: TandemRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let (query, facets) = try Self.query(kind, kinds: runtime.kinds, parameters: parameters, includeCohort: context.mayReadCohort)
+        let page = try runtime.database.records(matching: query)
+        var body = "{\"items\":["
+        body += page.records.map { Self.view($0, match: page.matches[$0.reference]) }.joined(separator: ",")
+        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
+        if !facets.isEmpty {
+            let counts = try runtime.database.facets(of: query, for: facets.map(\.target))
+            let object = JSONObject(facets.map { facet in
+                (key: facet.name, value: .object(JSONObject((counts[facet.target] ?? []).map { (key: $0.value, value: .number(.integer(Int64($0.count)))) })))
+            })
+            body += ",\"facets\":" + (try JSONValue.object(object).serialized())
+        }
+        return .json(body + "}")
+    }
+
+    /// The query a list's parameters ask for (filters, search, page), and the facets to count;
+    /// a parameter this kind does not answer, or a value that cannot be, is a 400 that says why.
+    /// The pages' browse reads its parameters here too.
+    static func query(
+        _ kind: RecordKind, kinds: RecordKinds, parameters: [(name: String, value: String)], includeCohort: Bool
+    ) throws(Problem) -> (query: RecordQuery, facets: [Filter]) {
         let filters = kind.filters
-        let known = Self.commonParameters + filters.map(\.name)
+        let known = commonParameters + filters.map(\.name)
         // An empty pair (`?&status=pilot`, `a=1&&b=2`) is no parameter: URLs built by hand have them.
         for (name, value) in parameters where !known.contains(String(name)) && !(name.isEmpty && value.isEmpty) {
-            let others = runtime.kinds.all.filter { $0.filters.contains { $0.name == name } }
+            let others = kinds.all.filter { $0.filters.contains { $0.name == name } }
             guard others.isEmpty else {
                 throw Problem.badRequest("\(kind.plural) have no \(name); \(name) filters \(others.map(\.plural).joined(separator: " and ")) only")
             }
             throw Problem.badRequest("unknown query parameter \"\(name)\"; known: \(known.joined(separator: ", "))")
         }
         func text(_ name: String) throws(Problem) -> String? {
-            guard let value = parameters[name[...]].map(String.init) else { return nil }
+            guard let value = parameters.first(where: { $0.name == name })?.value else { return nil }
             guard !value.isEmpty, value.unicodeScalars.count <= 200 else { throw .badRequest("\(name) must be 1 to 200 characters") }
             return value
         }
-        var query = RecordQuery(type: kind.type, includeCohort: context.mayReadCohort)
+        var query = RecordQuery(type: kind.type, includeCohort: includeCohort)
         if let origin = try text("origin") {
             guard let slug = NodeSlug(origin) else { throw Problem.badRequest("origin must be a node slug such as paris or mexico-city") }
             query.origin = slug
@@ -98,8 +119,8 @@ struct RecordsController {
             query.updatedSince = timestamp
         }
         if let limit = try text("limit") {
-            guard let value = Int(limit), (1...Self.pageSizeLimit).contains(value) else {
-                throw Problem.badRequest("limit must be a whole number from 1 to \(Self.pageSizeLimit)")
+            guard let value = Int(limit), (1...pageSizeLimit).contains(value) else {
+                throw Problem.badRequest("limit must be a whole number from 1 to \(pageSizeLimit)")
             }
             query.limit = value
         }
@@ -114,18 +135,7 @@ struct RecordsController {
             }
             if !facets.contains(where: { $0.name == filter.name }) { facets.append(filter) }
         }
-        let page = try runtime.database.records(matching: query)
-        var body = "{\"items\":["
-        body += page.records.map { Self.view($0, match: page.matches[$0.reference]) }.joined(separator: ",")
-        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
-        if !facets.isEmpty {
-            let counts = try runtime.database.facets(of: query, for: facets.map(\.target))
-            let object = JSONObject(facets.map { facet in
-                (key: facet.name, value: .object(JSONObject((counts[facet.target] ?? []).map { (key: $0.value, value: .number(.integer(Int64($0.count)))) })))
-            })
-            body += ",\"facets\":" + (try JSONValue.object(object).serialized())
-        }
-        return .json(body + "}")
+        return (query, facets)
     }
 
     @Sendable func show(request: Request, context: TandemRequestContext) async throws -> Response {
@@ -211,8 +221,7 @@ struct RecordsController {
     /// read: its text is that record's, in another language, whatever visibility its signer gave it.
     private func translatesHiddenRecord(_ record: StoredRecord, context: TandemRequestContext) -> Bool {
         guard !context.mayReadCohort, record.type == RecordKind.translation.type else { return false }
-        let content = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue) ?? nil
-        guard let target = content?["translationOf"].flatMap(RecordReference.init),
+        guard let target = record.content["translationOf"].flatMap(RecordReference.init),
             let original = try? runtime.database.record(origin: target.origin, id: target.id)
         else { return false }
         return original.visibility == .cohort
@@ -279,15 +288,11 @@ enum PageCursor {
     }
 }
 
-/// Request bodies: at most the configured size, valid JSON, or a problem that says what is wrong.
-enum JSONBody {
-    static func read(_ request: Request, limit: Int) async throws -> JSONValue {
-        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
-            throw Problem(.unsupportedMediaType, "send the body as application/json, not \(type)")
-        }
-        let buffer: ByteBuffer
+/// A request's whole body, at most `limit` bytes, or a problem that says what went wrong.
+enum RequestBody {
+    static func collect(_ request: Request, limit: Int) async throws(Problem) -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, "the request body is larger than \(limit) bytes")
         } catch {
@@ -295,6 +300,16 @@ enum JSONBody {
             // its fault, not the node's, and no one may be there to read the answer.
             throw Problem.badRequest("the request body ended before it was complete")
         }
+    }
+}
+
+/// Request bodies: at most the configured size, valid JSON, or a problem that says what is wrong.
+enum JSONBody {
+    static func read(_ request: Request, limit: Int) async throws -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
+            throw Problem(.unsupportedMediaType, "send the body as application/json, not \(type)")
+        }
+        let buffer = try await RequestBody.collect(request, limit: limit)
         do {
             return try JSONParser.parse(Array(buffer.readableBytesView))
         } catch {

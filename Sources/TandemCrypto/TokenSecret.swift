@@ -7,9 +7,14 @@ public enum TokenSecret {
 
     /// A new token from OpenSSL's random generator: `tdm_` + base58btc.
     public static func generate() -> String {
+        prefix + randomText()
+    }
+
+    /// 32 bytes from OpenSSL's random generator, in base58btc: a secret safe in a cookie or a form.
+    public static func randomText() -> String {
         var bytes = [UInt8](repeating: 0, count: 32)
         precondition(RAND_bytes(&bytes, Int32(bytes.count)) == 1, "OpenSSL's random generator failed")
-        return prefix + Base58.encode(bytes)
+        return Base58.encode(bytes)
     }
 
     /// The hash under which a token is stored and looked up.

@@ -17,6 +17,7 @@ import TandemFederation
 /// - `data.dir` (`./.tandem/paris`): the SQLite database, keys and certificate.
 /// - `samples.file` (`samples/paris.jsonl`, relative to the config file; `builtin:samples/paris.jsonl`
 ///   names the copy the binary carries): records loaded into an empty database; empty for none.
+/// - `web.sessionLifetime` (`28800` seconds): how long a browser stays signed in after signing in.
 /// - `log.level` (`info`), `log.format` (`text`; `json`: one JSON object a line on standard error).
 /// - `node.url` (`https://<http.host>:<http.port>`): the address peers use, as the cohort directory lists it.
 /// - `federation.directory` (empty: no cohort): the cohort directory file, relative to the config file.
@@ -43,6 +44,8 @@ public struct NodeConfiguration: Sendable {
     public var publicURL: String?
     public var directoryPath: String?
     public var sync: SyncSettings
+    /// How long a browser's sign-in lasts (`web.sessionLifetime`).
+    public var sessionLifetime: Duration
 
     /// Reads and checks every key; a bad value throws an error that names its key.
     /// `baseDirectory` resolves relative file paths of the config file (`samples.file`); with
@@ -110,6 +113,7 @@ public struct NodeConfiguration: Sendable {
         limits = ConnectionLimits(
             idleTimeout: try seconds("http.idleTimeout", "30", allowZero: false),
             requestTimeout: try seconds("http.requestTimeout", "30", allowZero: false))
+        sessionLifetime = try seconds("web.sessionLifetime", "28800", allowZero: false)
         let interval = try seconds("sync.interval", "300", allowZero: true)
         let timeout = try seconds("sync.timeout", "10", allowZero: false)
         let deadline = try seconds("sync.deadline", "600", allowZero: false)
@@ -157,6 +161,7 @@ public struct NodeConfiguration: Sendable {
             "  pageSize: \(sync.pageSize)",
         ]
         if let peers = sync.peers { lines.append("  peers: \(peers.map(\.rawValue).joined(separator: ","))") }
+        lines += ["web:", "  sessionLifetime: \(seconds(sessionLifetime))"]
         lines += ["log:", "  level: \(logLevel.rawValue)", "  format: \(logsJSON ? "json" : "text")"]
         return lines.joined(separator: "\n") + "\n"
     }

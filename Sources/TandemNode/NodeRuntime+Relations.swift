@@ -29,8 +29,7 @@ extension NodeRuntime {
     public func translations(of record: StoredRecord, includeCohort: Bool) throws(StoreError) -> [TranslationView] {
         try database.translations(of: record.reference, includeCohort: includeCohort).map { translation in
             let translates = translation.translatesVersion ?? 0
-            let language = (try? JSONParser.parse(translation.documentJSON).objectValue?["content"]?.objectValue?["language"]?.stringValue) ?? nil
-            return TranslationView(record: translation, language: language ?? "", translates: translates, isStale: translates < record.version)
+            return TranslationView(record: translation, language: translation.content["language"]?.stringValue ?? "", translates: translates, isStale: translates < record.version)
         }
     }
 
@@ -38,7 +37,7 @@ extension NodeRuntime {
     /// in the first language that has one (`es` also takes `es-MX`), else a stale one; nil when the
     /// record is written in that language already, or none is held.
     public func translation(of record: StoredRecord, for languages: [String], includeCohort: Bool) throws(StoreError) -> TranslationView? {
-        let written = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue?["language"]?.stringValue) ?? nil
+        let written = record.content["language"]?.stringValue
         let held = try translations(of: record, includeCohort: includeCohort)
         func fits(_ tag: String, _ wanted: String) -> Bool {
             let (tag, wanted) = (tag.lowercased(), wanted.lowercased())
@@ -63,8 +62,7 @@ extension NodeRuntime {
             var nodes: [AdaptationNode] = []
             for child in try database.linking(to: record.reference, relation: Field.adaptedFrom.name, includeCohort: includeCohort)
             where seen.insert(child.reference).inserted {
-                let content = (try? JSONParser.parse(child.documentJSON).objectValue?["content"]?.objectValue) ?? nil
-                nodes.append(AdaptationNode(record: child, content: content ?? [:], adaptations: try children(of: child, depth: depth - 1)))
+                nodes.append(AdaptationNode(record: child, content: child.content, adaptations: try children(of: child, depth: depth - 1)))
             }
             return nodes
         }
@@ -73,8 +71,7 @@ extension NodeRuntime {
 
     /// What `record` says it adapted, each held here (and readable by the caller) or not.
     public func adaptedFrom(_ record: StoredRecord, includeCohort: Bool) throws(StoreError) -> [AdaptedFrom] {
-        let content = (try? JSONParser.parse(record.documentJSON).objectValue?["content"]?.objectValue) ?? nil
-        return try (content?[Field.adaptedFrom.name]?.arrayValue ?? []).compactMap(RecordReference.init).map { (reference) throws(StoreError) in
+        return try (record.content[Field.adaptedFrom.name]?.arrayValue ?? []).compactMap(RecordReference.init).map { (reference) throws(StoreError) in
             let held = try database.record(origin: reference.origin, id: reference.id)
             let readable = held.flatMap { $0.isDeleted || !(includeCohort || $0.visibility == .public) ? nil : $0 }
             return AdaptedFrom(reference: reference, record: readable)

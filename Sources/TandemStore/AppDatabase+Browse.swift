@@ -86,6 +86,20 @@ extension AppDatabase {
         }
     }
 
+    /// Where `text` matches the record's own text, in its best column: a few words around the
+    /// match, each matching word between `open` and `close` (FTS5's snippet). Nil when nothing matches.
+    public func snippet(of record: RecordReference, text: String, open: String, close: String) throws(StoreError) -> String? {
+        guard let pattern = FTS5Pattern(matchingAllTokensIn: text) else { return nil }
+        return try read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT snippet(record_fts, -1, ?, ?, '…', 24) FROM record_fts
+                    WHERE rowid = (SELECT seq FROM record WHERE origin = ? AND id = ?) AND record_fts MATCH ?
+                    """, arguments: [open, close, record.origin, record.id, pattern.rawPattern])
+        }
+    }
+
     /// The live translations held of a record, oldest first; cohort-only ones only with `includeCohort`.
     public func translations(of original: RecordReference, includeCohort: Bool) throws(StoreError) -> [StoredRecord] {
         try read { db in

@@ -185,6 +185,16 @@ public struct AppDatabase: Sendable {
             // Declarations changed: every record is filed again at the next start (reindex).
             try db.execute(sql: "DELETE FROM meta WHERE key = 'kinds'")
         }
+        migrator.registerMigration("v6: browser sessions of editors") { db in
+            // Only the hash of a session's secret is kept, as for tokens; a session ends with its token.
+            try db.create(table: "session") { t in
+                t.primaryKey("hash", .text)
+                t.column("tokenName", .text).notNull().references("token", column: "name", onDelete: .cascade)
+                t.column("csrf", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("expiresAt", .text).notNull()
+            }
+        }
         return migrator
     }
 

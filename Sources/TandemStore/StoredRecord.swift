@@ -31,6 +31,9 @@ public struct StoredRecord: Sendable, FetchableRecord {
     /// This record, as other records refer to it.
     public var reference: RecordReference { RecordReference(origin: origin, id: id) }
 
+    /// The signed document's content (empty for a tombstone or a document that is not JSON).
+    public var content: JSONObject { StoredVersion.content(of: documentJSON) }
+
     /// What a query selects to read a record: its row, and whether its origin is archived here.
     static let columns = "record.*, EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
 
@@ -72,6 +75,14 @@ public struct StoredRecord: Sendable, FetchableRecord {
 
 /// One version of a record, current or earlier, as it was stored.
 public struct StoredVersion: Sendable, FetchableRecord {
+    /// The content of a signed document given as JSON text (empty when it has none).
+    static func content(of documentJSON: String) -> JSONObject {
+        ((try? JSONParser.parse(documentJSON).objectValue?["content"]?.objectValue) ?? nil) ?? [:]
+    }
+
+    /// This version's content.
+    public var content: JSONObject { Self.content(of: documentJSON) }
+
     public let version: Int64
     public let visibility: Visibility
     /// The signed document of this version (JSON text).

@@ -19,6 +19,8 @@ final class TestNode: Sendable {
     let runtime: NodeRuntime
     let port: Int
     let client: HTTPClient
+    /// A client that, as a browser shows a test, does not follow redirections by itself.
+    let pageClient: HTTPClient
     let editorToken: String
     let folder: String
     private let group: ServiceGroup
@@ -55,16 +57,18 @@ final class TestNode: Sendable {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(runtime.tls.certificatePath))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        return TestNode(runtime: runtime, port: port, client: client, editorToken: token, folder: folder, group: group, server: server)
+        let pageClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
+        return TestNode(runtime: runtime, port: port, client: client, pageClient: pageClient, editorToken: token, folder: folder, group: group, server: server)
     }
 
     private init(
-        runtime: NodeRuntime, port: Int, client: HTTPClient, editorToken: String, folder: String, group: ServiceGroup,
+        runtime: NodeRuntime, port: Int, client: HTTPClient, pageClient: HTTPClient, editorToken: String, folder: String, group: ServiceGroup,
         server: Task<Void, any Error>
     ) {
         self.runtime = runtime
         self.port = port
         self.client = client
+        self.pageClient = pageClient
         self.editorToken = editorToken
         self.folder = folder
         self.group = group
@@ -73,6 +77,7 @@ final class TestNode: Sendable {
 
     func stop() async throws {
         try await client.shutdown()
+        try await pageClient.shutdown()
         await group.triggerGracefulShutdown()
         try await server.value
     }
