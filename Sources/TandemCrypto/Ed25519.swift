@@ -58,15 +58,13 @@ public struct Ed25519PrivateKey: Sendable {
 
     /// The key in a PKCS #8 PEM document (`-----BEGIN PRIVATE KEY-----`).
     public init(pemRepresentation pem: String) throws(CryptoError) {
-        let bytes = Array(pem.utf8)
-        guard let bio = bytes.withUnsafeBufferPointer({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
-            throw .openSSL("BIO_new_mem_buf")
-        }
-        defer { BIO_free(bio) }
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-            ERR_clear_error()
-            throw .keyFile("not a PEM private key")
-        }
+        let key = try MemoryBIO.read(Array(pem.utf8)) { bio -> Result<OpaquePointer, CryptoError> in
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+                ERR_clear_error()
+                return .failure(.keyFile("not a PEM private key"))
+            }
+            return .success(key)
+        }.get()
         defer { EVP_PKEY_free(key) }
         guard EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else { throw .keyFile("the private key is not an Ed25519 key") }
         try self.init(evpKey: key)

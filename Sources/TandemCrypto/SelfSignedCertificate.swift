@@ -31,13 +31,13 @@ public enum SelfSignedCertificate {
     /// The SHA-256 fingerprint of the first certificate in a PEM file, as colon-separated hex.
     public static func fingerprint(ofPEMFile path: String) throws(CryptoError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw .keyFile("cannot read \(path)") }
-        let bytes = Array(data)
-        guard let bio = bytes.withUnsafeBufferPointer({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else { throw .openSSL("BIO_new_mem_buf") }
-        defer { BIO_free(bio) }
-        guard let certificate = PEM_read_bio_X509(bio, nil, nil, nil) else {
-            ERR_clear_error()
-            throw .keyFile("\(path) holds no PEM certificate")
-        }
+        let certificate = try MemoryBIO.read(Array(data)) { bio -> Result<OpaquePointer, CryptoError> in
+            guard let certificate = PEM_read_bio_X509(bio, nil, nil, nil) else {
+                ERR_clear_error()
+                return .failure(.keyFile("\(path) holds no PEM certificate"))
+            }
+            return .success(certificate)
+        }.get()
         defer { X509_free(certificate) }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
