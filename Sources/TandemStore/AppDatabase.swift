@@ -6,6 +6,8 @@ import TandemCore
 /// stores goes through the intent-named methods of its extensions; no SQL leaves this target.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// Facet counts already computed, until the next change to the records.
+    let facetCache = FacetCache()
 
     /// Opens (creating when needed) the database file `tandem.sqlite` in `folder`.
     public static func open(folder: String) throws(StoreError) -> AppDatabase {
