@@ -38,3 +38,11 @@ extension AppDatabase {
         try await write { db in try db.execute(sql: "DELETE FROM session WHERE hash = ?", arguments: [hash]) }
     }
 }
+
+extension AppDatabase {
+    /// Moves every session's end to the past, as if its lifetime had run out (for tests, which do
+    /// not wait for a clock).
+    func expireAllSessions() async throws(StoreError) {
+        try await write { db in try db.execute(sql: "UPDATE session SET expiresAt = '2000-01-01T00:00:00Z'") }
+    }
+}

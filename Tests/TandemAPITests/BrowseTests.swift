@@ -29,7 +29,8 @@ struct BrowseTests {
         "every filter narrows the list",
         arguments: [
             ("status=prototype", ["Médiation numérique dans les bibliothèques", "Résilience lors des vagues de chaleur"]),
-            ("language=en", ["Hackathon for jobs"]),
+            // Written in English, or translated into it (the citizen card case, by Paris).
+            ("language=en", ["Hackathon for jobs", "Améliorer la Carte Citoyenne de Paris"]),
             ("method=hackathon", ["Hackathon for jobs"]),
             ("policyArea=participation", ["DansMaRue : signaler et co-construire l'espace public", "Améliorer la Carte Citoyenne de Paris"]),
             ("tag=m%C3%A9diation", ["Médiation numérique dans les bibliothèques"]),

@@ -103,7 +103,10 @@ struct NodeCommandTests {
         #expect(practices.lines.contains { $0.hasSuffix(",mexico-city/7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9e01") }, "\(practices.stdout)")
         #expect(translations.lines.first?.hasPrefix("origin,id,version,updated,translation_of,language,title,summary") == true)
         #expect(translations.lines.dropFirst().map { $0.split(separator: ",").prefix(6).dropFirst(4).joined(separator: ",") }
-            == ["mexico-city/7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9e03 v1,fr"], "\(translations.stdout)")
+            == [
+                "mexico-city/7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9e03 v1,fr", "paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c03 v1,en",
+                "paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c03 v1,es",
+            ], "\(translations.stdout)")
         #expect(reimported.stdout.hasPrefix("imported \(count) documents: 0 new, 0 updated, \(count) unchanged"))
 
         var lines = signed.split(separator: "\n").map(String.init)

@@ -1,3 +1,5 @@
+import TandemCore
+
 /// The languages the pages speak, and every text they show in each. A text may name values to
 /// fill in: `{1}`, `{2}`… (`Catalogue.text(_:_:)`). `WebTests` checks that the three catalogues
 /// have the same keys, and that every key a template or the code asks for exists.
@@ -23,12 +25,28 @@ enum PageLanguage: String, CaseIterable, Sendable {
 
     /// The text under `key`, with `{1}`, `{2}`… replaced by `values`.
     func text(_ key: String, _ values: CustomStringConvertible...) -> String {
-        var text = catalogue[key] ?? Catalogue.english[key] ?? key
-        for (index, value) in values.enumerated() {
-            text = text.replacingOccurrences(of: "{\(index + 1)}", with: value.description)
+        let template = catalogue[key] ?? Catalogue.english[key] ?? key
+        // One pass: a value that itself holds "{2}" (a lab's name, a title) stays as it is.
+        var text = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            text += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let number = Int(rest[afterOpen..<close]), (1...values.count).contains(number) {
+                text += values[number - 1].description
+                rest = rest[rest.index(after: close)...]
+            } else {
+                text += "{"
+                rest = rest[afterOpen...]
+            }
         }
-        return text
+        return text + rest
     }
+
+    /// What people call one record of `kind`, several, and the invitation to write one.
+    func kindName(_ kind: RecordKind, _ form: KindForm) -> String { text("kind.\(kind.type).\(form.rawValue)") }
+
+    enum KindForm: String { case one, many, new }
 
     /// The name of a language tag (`es`, `es-MX`) in this language, or the tag itself.
     func languageName(_ tag: String) -> String {
@@ -49,12 +67,12 @@ enum Catalogue {
         "nav.signedInAs": "Signed in as {1}",
         "nav.language": "Language",
         "nav.api": "JSON API",
-        "kind.cases": "Case studies",
-        "kind.practices": "Practices",
-        "kind.case": "case study",
-        "kind.practice": "practice",
-        "kind.newCase": "Write a case study",
-        "kind.newPractice": "Describe a practice",
+        "kind.CaseStudy.many": "Case studies",
+        "kind.Practice.many": "Practices",
+        "kind.CaseStudy.one": "case study",
+        "kind.Practice.one": "practice",
+        "kind.CaseStudy.new": "Write a case study",
+        "kind.Practice.new": "Describe a practice",
         "browse.title": "Cases and practices from every city",
         "browse.searchLabel": "Search (any language, accents optional)",
         "browse.search": "Search",
@@ -109,13 +127,13 @@ enum Catalogue {
         "period.end": "To",
         "period.since": "since {1}",
         "period.until": "until {1}",
-        "status.idea": "Idea",
-        "status.exploration": "Exploration",
-        "status.prototype": "Prototype",
-        "status.pilot": "Pilot",
-        "status.implemented": "Implemented",
-        "status.scaled": "Scaled up",
-        "status.discontinued": "Discontinued",
+        "CaseStatus.idea": "Idea",
+        "CaseStatus.exploration": "Exploration",
+        "CaseStatus.prototype": "Prototype",
+        "CaseStatus.pilot": "Pilot",
+        "CaseStatus.implemented": "Implemented",
+        "CaseStatus.scaled": "Scaled up",
+        "CaseStatus.discontinued": "Discontinued",
         "visibility.public": "Everyone",
         "visibility.cohort": "Cohort members only",
         "lang.en": "English",
@@ -198,6 +216,10 @@ enum Catalogue {
         "error.csrf": "This form has expired or did not come from this site. Go back, reload the page and try again.",
         "error.readOnly": "Records of {1} are read-only here: only {1} can change them.",
         "error.back": "Back to browsing",
+        "error.conflict": "Someone changed this record in the meantime: open it again and redo your change.",
+        "error.badVersion": "This form is missing the version it edits: open the record again.",
+        "record.field": "Field",
+        "browse.pages": "Pages",
         "error.tooLarge": "The form is larger than this node accepts.",
         "error.noRoom": "The node's disk is full: nothing was stored. Tell your node's operator.",
         "v.required": "is required",
@@ -223,12 +245,12 @@ enum Catalogue {
         "nav.signedInAs": "Connecté·e : {1}",
         "nav.language": "Langue",
         "nav.api": "API JSON",
-        "kind.cases": "Études de cas",
-        "kind.practices": "Pratiques",
-        "kind.case": "étude de cas",
-        "kind.practice": "pratique",
-        "kind.newCase": "Écrire une étude de cas",
-        "kind.newPractice": "Décrire une pratique",
+        "kind.CaseStudy.many": "Études de cas",
+        "kind.Practice.many": "Pratiques",
+        "kind.CaseStudy.one": "étude de cas",
+        "kind.Practice.one": "pratique",
+        "kind.CaseStudy.new": "Écrire une étude de cas",
+        "kind.Practice.new": "Décrire une pratique",
         "browse.title": "Cas et pratiques de toutes les villes",
         "browse.searchLabel": "Rechercher (toute langue, accents facultatifs)",
         "browse.search": "Rechercher",
@@ -283,13 +305,13 @@ enum Catalogue {
         "period.end": "Au",
         "period.since": "depuis {1}",
         "period.until": "jusqu’à {1}",
-        "status.idea": "Idée",
-        "status.exploration": "Exploration",
-        "status.prototype": "Prototype",
-        "status.pilot": "Expérimentation",
-        "status.implemented": "Mis en œuvre",
-        "status.scaled": "Généralisé",
-        "status.discontinued": "Arrêté",
+        "CaseStatus.idea": "Idée",
+        "CaseStatus.exploration": "Exploration",
+        "CaseStatus.prototype": "Prototype",
+        "CaseStatus.pilot": "Expérimentation",
+        "CaseStatus.implemented": "Mis en œuvre",
+        "CaseStatus.scaled": "Généralisé",
+        "CaseStatus.discontinued": "Arrêté",
         "visibility.public": "Tout le monde",
         "visibility.cohort": "Les membres de la cohorte seulement",
         "lang.en": "anglais",
@@ -372,6 +394,10 @@ enum Catalogue {
         "error.csrf": "Ce formulaire a expiré ou ne vient pas de ce site. Revenez en arrière, rechargez la page et réessayez.",
         "error.readOnly": "Les fiches de {1} sont en lecture seule ici : seul {1} peut les modifier.",
         "error.back": "Revenir à la liste",
+        "error.conflict": "Quelqu’un a modifié cette fiche entre-temps : rouvrez-la et refaites votre modification.",
+        "error.badVersion": "Il manque à ce formulaire la version qu’il modifie : rouvrez la fiche.",
+        "record.field": "Champ",
+        "browse.pages": "Pages",
         "error.tooLarge": "Le formulaire dépasse la taille que ce nœud accepte.",
         "error.noRoom": "Le disque du nœud est plein : rien n’a été enregistré. Prévenez l’exploitant de votre nœud.",
         "v.required": "est obligatoire",
@@ -397,12 +423,12 @@ enum Catalogue {
         "nav.signedInAs": "Sesión de {1}",
         "nav.language": "Idioma",
         "nav.api": "API JSON",
-        "kind.cases": "Casos de estudio",
-        "kind.practices": "Prácticas",
-        "kind.case": "caso de estudio",
-        "kind.practice": "práctica",
-        "kind.newCase": "Escribir un caso de estudio",
-        "kind.newPractice": "Describir una práctica",
+        "kind.CaseStudy.many": "Casos de estudio",
+        "kind.Practice.many": "Prácticas",
+        "kind.CaseStudy.one": "caso de estudio",
+        "kind.Practice.one": "práctica",
+        "kind.CaseStudy.new": "Escribir un caso de estudio",
+        "kind.Practice.new": "Describir una práctica",
         "browse.title": "Casos y prácticas de todas las ciudades",
         "browse.searchLabel": "Buscar (en cualquier idioma, con o sin acentos)",
         "browse.search": "Buscar",
@@ -457,13 +483,13 @@ enum Catalogue {
         "period.end": "Hasta",
         "period.since": "desde {1}",
         "period.until": "hasta {1}",
-        "status.idea": "Idea",
-        "status.exploration": "Exploración",
-        "status.prototype": "Prototipo",
-        "status.pilot": "Piloto",
-        "status.implemented": "Implementado",
-        "status.scaled": "Escalado",
-        "status.discontinued": "Suspendido",
+        "CaseStatus.idea": "Idea",
+        "CaseStatus.exploration": "Exploración",
+        "CaseStatus.prototype": "Prototipo",
+        "CaseStatus.pilot": "Piloto",
+        "CaseStatus.implemented": "Implementado",
+        "CaseStatus.scaled": "Escalado",
+        "CaseStatus.discontinued": "Suspendido",
         "visibility.public": "Todo el mundo",
         "visibility.cohort": "Solo los miembros de la cohorte",
         "lang.en": "inglés",
@@ -546,6 +572,10 @@ enum Catalogue {
         "error.csrf": "Este formulario caducó o no viene de este sitio. Vuelva atrás, recargue la página e inténtelo de nuevo.",
         "error.readOnly": "Los registros de {1} son de solo lectura aquí: solo {1} puede cambiarlos.",
         "error.back": "Volver a explorar",
+        "error.conflict": "Alguien cambió este registro mientras tanto: ábralo de nuevo y rehaga su cambio.",
+        "error.badVersion": "A este formulario le falta la versión que edita: abra el registro de nuevo.",
+        "record.field": "Campo",
+        "browse.pages": "Páginas",
         "error.tooLarge": "El formulario es más grande de lo que este nodo acepta.",
         "error.noRoom": "El disco del nodo está lleno: no se guardó nada. Avise a quien opera su nodo.",
         "v.required": "es obligatorio",

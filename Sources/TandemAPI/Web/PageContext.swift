@@ -7,9 +7,11 @@ import TandemStore
 /// What every page of one request knows: its language, the editor signed in (a session), the
 /// form token its forms carry, and the cookies the answer sets.
 struct PageContext {
-    static let languageCookie = "tandem_lang"
-    static let sessionCookie = "tandem_session"
-    static let formCookie = "tandem_form"
+    // `__Host-`: the browser takes them only from this host over HTTPS, for the whole site, so
+    // no other site or subdomain can plant one.
+    static let languageCookie = "__Host-tandem_lang"
+    static let sessionCookie = "__Host-tandem_session"
+    static let formCookie = "__Host-tandem_form"
 
     let language: PageLanguage
     let session: EditorSession?
@@ -29,7 +31,8 @@ struct PageContext {
     /// else English), the session and the form token of `request`.
     init(_ request: Request, database: AppDatabase) throws(StoreError) {
         path = request.uri.path
-        query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        // Read as a browser's form sends it (`+` is a space), like a posted form.
+        query = FormEncoding.pairs(request.uri.query ?? "")
         var cookies: [Cookie] = []
         if let wanted = query.last(where: { $0.name == "lang" }).flatMap({ PageLanguage(rawValue: $0.value.lowercased()) }) {
             language = wanted
@@ -92,18 +95,28 @@ struct PageContext {
     }
 }
 
-/// A posted `application/x-www-form-urlencoded` body: each name with its value (the last one sent).
-struct WebForm {
-    private(set) var values: [String: String] = [:]
-
-    init(_ body: String) {
-        for pair in body.split(separator: "&") {
+/// `application/x-www-form-urlencoded`, as browsers write a form's fields into a query or a body.
+/// (Hummingbird's `URLEncodedFormDecoder` decodes into a `Decodable` type; the pages' forms are
+/// read from the kind declarations, so their names are known only at run time.)
+enum FormEncoding {
+    /// Each name and value in order; `+` is a space, `%xx` a byte of UTF-8.
+    static func pairs(_ encoded: String) -> [(name: String, value: String)] {
+        encoded.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
                 String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
-            values[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
+    }
+}
+
+/// A posted form: each name with its value (the last one sent).
+struct WebForm {
+    let values: [String: String]
+
+    init(_ body: String) {
+        values = Dictionary(FormEncoding.pairs(body).map { ($0.name, $0.value) }) { $1 }
     }
 
     subscript(_ name: String) -> String? { values[name] }

@@ -24,7 +24,7 @@ struct RecordFields {
             case (.text(_, let multiline), .string(let text)):
                 if multiline { view["paragraphs"] = Self.paragraphs(text) } else { view["text"] = text }
             case (.language, .string(let tag)): view["text"] = language.languageName(tag)
-            case (.choice, .string(let choice)): view["text"] = choiceLabel(choice)
+            case (.choice(let choice), .string(let value)): view["text"] = choiceLabel(value, of: choice)
             case (.integer, .number(let number)): view["text"] = Self.text(number)
             case (.period, .object(let period)): view["text"] = periodText(period)
             case (.link, .object(let link)): view.merge(["hasLinks": true, "links": [linkView(link)]]) { $1 }
@@ -49,16 +49,24 @@ struct RecordFields {
     func plainText(_ field: Field, _ value: JSONValue?) -> String {
         guard let value else { return language.text("record.absent") }
         switch (field.type, value) {
-        case (.choice, .string(let choice)): return choiceLabel(choice)
+        case (.choice(let choice), .string(let value)): return choiceLabel(value, of: choice)
         case (.language, .string(let tag)): return language.languageName(tag)
         case (.period, .object(let period)): return periodText(period)
         default: return formValues(field, value).map(\.value).joined(separator: " – ")
         }
     }
 
-    func choiceLabel(_ value: String) -> String {
-        let key = "status.\(value)"
-        return language.catalogue[key] ?? value
+    /// A value of a closed set in the page's language (`CaseStatus.pilot`), else the value itself.
+    func choiceLabel(_ value: String, of choice: Choice) -> String {
+        language.catalogue["\(choice.name).\(value)"] ?? value
+    }
+
+    /// The label of the value `content` holds in the choice field `name`, when it has one.
+    func choiceLabel(field name: String, in content: JSONObject) -> String? {
+        guard let field = kind.fields.first(where: { $0.name == name }), case .choice(let choice) = field.type,
+            let value = content[name]?.stringValue
+        else { return nil }
+        return choiceLabel(value, of: choice)
     }
 
     func periodText(_ period: JSONObject) -> String {
@@ -145,7 +153,7 @@ struct RecordFields {
                     view["isChoice"] = true
                     let current = values[input.name] ?? ""
                     view["options"] = ([""] + choice.values).map { value -> [String: Any] in
-                        ["value": value, "label": value.isEmpty ? "—" : choiceLabel(value), "selected": value == current]
+                        ["value": value, "label": value.isEmpty ? "—" : choiceLabel(value, of: choice), "selected": value == current]
                     }
                 case .list(.term, _, _): hint = language.text("hint.terms"); view["isLine"] = true
                 case .list(.link, _, _): hint = language.text("hint.links"); view["isArea"] = true; view["rows"] = 3
@@ -254,8 +262,10 @@ struct RecordFields {
 
 /// Search matches as HTML: the text escaped, then FTS5's markers turned into `<mark>`.
 enum Highlight {
-    static let open = "\u{E000}"
-    static let close = "\u{E001}"
+    // Control characters: validation keeps them out of every text the index holds, so a record
+    // cannot bring its own markers.
+    static let open = "\u{1}"
+    static let close = "\u{2}"
 
     static func html(_ snippet: String) -> String {
         escaped(snippet).replacingOccurrences(of: open, with: "<mark>").replacingOccurrences(of: close, with: "</mark>")

@@ -7,6 +7,7 @@ enum Stylesheet {
         body { margin: 0; font: 1.0625rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
         a { color: var(--accent); }
         a:focus, button:focus, input:focus, select:focus, textarea:focus { outline: 3px solid #f2b705; outline-offset: 2px; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; }
         .skip:focus { left: 1rem; z-index: 10; }
         .top { border-bottom: 1px solid var(--line); background: #fff; }

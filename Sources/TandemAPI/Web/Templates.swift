@@ -80,7 +80,7 @@ enum Templates {
         <h2 id="filters-heading">{{t.browse_filters}}</h2>
         <form method="get" action="/">
         <input type="hidden" name="kind" value="{{kind}}">
-        {{#q}}<input type="hidden" name="q" value="{{q}}">{{/q}}
+        {{#hasQuery}}<input type="hidden" name="q" value="{{q}}">{{/hasQuery}}
         {{#facets}}<div class="input">
         <label for="filter-{{name}}">{{label}}</label>
         <select id="filter-{{name}}" name="{{name}}">
@@ -105,10 +105,10 @@ enum Templates {
         </li>{{/items}}
         </ol>{{/hasItems}}
         {{^hasItems}}<p>{{t.browse_none}}</p>{{/hasItems}}
-        <nav class="pages" aria-label="{{heading}}">
+        {{#hasPages}}<nav class="pages" aria-label="{{t.browse_pages}}">
         {{#first}}<a href="{{first}}">{{t.browse_first}}</a>{{/first}}
         {{#next}}<a href="{{next}}" rel="next">{{t.browse_next}}</a>{{/next}}
-        </nav>
+        </nav>{{/hasPages}}
         </section>
         </div>
 
@@ -176,7 +176,7 @@ enum Templates {
         </form>{{/canCompare}}
         {{#changes}}<h3 id="changes">{{heading}}</h3>
         {{#hasRows}}<table>
-        <thead><tr><th scope="col"></th><th scope="col">{{t.record_before}}</th><th scope="col">{{t.record_after}}</th></tr></thead>
+        <thead><tr><th scope="col"><span class="visually-hidden">{{t.record_field}}</span></th><th scope="col">{{t.record_before}}</th><th scope="col">{{t.record_after}}</th></tr></thead>
         <tbody>{{#rows}}<tr><th scope="row">{{label}}</th><td>{{before}}</td><td>{{after}}</td></tr>{{/rows}}</tbody>
         </table>{{/hasRows}}
         {{^hasRows}}<p>{{t.record_noChanges}}</p>{{/hasRows}}{{/changes}}
@@ -223,9 +223,9 @@ enum Templates {
         {{#hint}}<p class="hint" id="{{id}}-hint">{{hint}}</p>{{/hint}}
         {{#error}}<p class="error" id="{{id}}-error">{{error}}</p>{{/error}}
         {{#isLine}}<input type="text" id="{{id}}" name="{{name}}" value="{{value}}"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}{{#required}} aria-required="true"{{/required}}>{{/isLine}}
-        {{#isNumber}}<input type="number" id="{{id}}" name="{{name}}" value="{{value}}" min="0" step="1"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}>{{/isNumber}}
+        {{#isNumber}}<input type="number" id="{{id}}" name="{{name}}" value="{{value}}" min="0" step="1"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}{{#required}} aria-required="true"{{/required}}>{{/isNumber}}
         {{#isArea}}<textarea id="{{id}}" name="{{name}}" rows="{{rows}}"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}{{#required}} aria-required="true"{{/required}}>{{value}}</textarea>{{/isArea}}
-        {{#isChoice}}<select id="{{id}}" name="{{name}}"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}>
+        {{#isChoice}}<select id="{{id}}" name="{{name}}"{{#describedBy}} aria-describedby="{{describedBy}}"{{/describedBy}}{{#error}} aria-invalid="true"{{/error}}{{#required}} aria-required="true"{{/required}}>
         {{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}
         </select>{{/isChoice}}
         </div>{{/inputs}}
