@@ -53,7 +53,7 @@ extension AppDatabase {
         return try read { db in
             // Counting every record a query finds is the costly part of a browse page; the counts
             // hold until a record changes (every change takes the next change position).
-            let generation = try Int64.fetchOne(db, sql: "SELECT MAX(changeSeq) FROM record") ?? 0
+            let generation = try Self.changeGeneration(db)
             let key = "\(all)|\(targets)"
             if let counts = facetCache.counts(for: key, generation: generation) { return counts }
             var result: [Filter.Target: FacetCounts] = [:]
@@ -93,6 +93,16 @@ extension AppDatabase {
             facetCache.store(result, for: key, generation: generation)
             return result
         }
+    }
+
+    /// The position of the last change to the records: any write, sync or deletion moves it, so
+    /// whatever was computed from the records at one generation holds until it moves.
+    public func changeGeneration() throws(StoreError) -> Int64 {
+        try read { db in try Self.changeGeneration(db) }
+    }
+
+    static func changeGeneration(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(changeSeq) FROM record") ?? 0
     }
 
     /// Where `text` matches the record's own text, in its best column: a few words around the

@@ -320,6 +320,16 @@ struct WebTests {
             #expect(page.status == 400 && page.html.contains("status must be one of idea, exploration"))
             page = try await browser.get("/cohort")
             #expect(page.status == 200 && page.html.contains("La Transfo, Ville de Paris (this node)"))
+            // Pages are kept rendered until a record changes, apart for editors and visitors.
+            let editor = PageBrowser(node)
+            try await editor.signIn(node.editorToken)
+            #expect(try await editor.get(Self.heatwave).html.contains("/edit\">Edit</a>"))
+            #expect(try await browser.get(Self.heatwave).html.contains("/edit\">Edit</a>") == false)
+            var heatwave = try await node.get("/api/v1\(Self.heatwave)").json["document"]?.objectValue?["content"]?.objectValue ?? [:]
+            heatwave["title"] = "Résilience face aux canicules"
+            #expect(try await node.request("PUT", "/api/v1\(Self.heatwave)", body: try editBody(heatwave), as: .editor).status == 200)
+            #expect(try await browser.get(Self.heatwave).html.contains("<h1 lang=\"fr\">Résilience face aux canicules</h1>"))
+            #expect(try await browser.get("/?q=canicules").html.contains(">Résilience face aux canicules</a></h3>"))
             // Nothing at an address is a page too, in the reader's language.
             page = try await PageBrowser(node, acceptLanguage: "es").get("/cases/paris/00000000-0000-4000-8000-000000000000")
             #expect(page.status == 404 && page.html.contains("No hay nada en esta dirección."))

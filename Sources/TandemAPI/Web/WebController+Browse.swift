@@ -9,7 +9,7 @@ import TandemStore
 /// The browse page (newest records, search, filters with counts) and the cohort page.
 extension WebController {
     @Sendable func browse(request: Request, context: TandemRequestContext) async throws -> Response {
-        try await page(request) { page in try self.browsePage(page) }
+        try await page(request) { page in try self.cached(page) { try self.browsePage(page) } }
     }
 
     func browsePage(_ page: PageContext) throws -> Outcome {
@@ -74,7 +74,7 @@ extension WebController {
             values["newRecord"] = "/\(kind.segment)/new"
             values["newLabel"] = language.kindName(kind, .new)
         }
-        return .page(template: "browse", title: language.text("browse.title"), values: values, notice: page.sessionEnded ? language.text("signIn.expired") : nil)
+        return .page(template: "browse", title: language.text("browse.title"), values: values)
     }
 
     private func label(of value: String, in filter: Filter, fields: RecordFields) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 import TandemCore
 import TandemCrypto
 import TandemFederation
@@ -12,6 +13,8 @@ import TandemStore
 /// Like the JSON API, it only maps HTTP to the node's domain layer and back.
 struct WebController {
     let runtime: NodeRuntime
+    /// Pages already rendered, for the state of the records they were rendered from.
+    let renderedPages = RenderedPages()
 
     static let pageSize = 20
     /// The filters the browse page shows with counts.
@@ -31,7 +34,9 @@ struct WebController {
             let group = router.group(RouterPath(kind.segment))
             group.get("new") { request, _ in try await self.page(request) { try await self.newRecord(kind, page: &$0, form: nil) } }
             group.post("new") { request, _ in try await self.posted(request) { try await self.newRecord(kind, page: &$0, form: $1) } }
-            group.get(":origin/:id") { request, context in try await self.page(request) { try self.record(kind, context: context, page: $0) } }
+            group.get(":origin/:id") { request, context in
+                try await self.page(request) { page in try self.cached(page) { try self.record(kind, context: context, page: page) } }
+            }
             group.get(":origin/:id/edit") { request, context in
                 try await self.page(request) { try await self.edit(kind, context: context, page: &$0, form: nil) }
             }
@@ -58,7 +63,31 @@ struct WebController {
     /// What a page handler gives back: a page to render, or a redirection after a form.
     enum Outcome {
         case page(template: String, title: String, values: [String: Any], status: HTTPResponse.Status = .ok, notice: String? = nil)
+        /// A page's content rendered already (from `renderedPages`).
+        case rendered(content: String, title: String)
         case redirect(String)
+    }
+
+    /// A page that is the same for every reader of one language and kind (visitor or editor)
+    /// until a record changes: rendered once per change generation, then served from memory.
+    func cached(_ page: PageContext, _ make: () throws -> Outcome) throws -> Outcome {
+        let generation = try database.changeGeneration()
+        let key = "\(page.language.rawValue)|\(page.session != nil)|\(page.path)?"
+            + page.query.filter { $0.name != "lang" }.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        if let hit = renderedPages.page(for: key, generation: generation) { return .rendered(content: hit.content, title: hit.title) }
+        let outcome = try make()
+        guard case .page(let template, let title, let values, .ok, nil) = outcome else { return outcome }
+        let content = renderContent(template, values, page: page)
+        renderedPages.store((content, title), for: key, generation: generation)
+        return .rendered(content: content, title: title)
+    }
+
+    /// A page's own template, with the texts of its language.
+    func renderContent(_ template: String, _ values: [String: Any], page: PageContext) -> String {
+        var values = values
+        values["t"] = Self.templateTexts[page.language] ?? [:]
+        values["csrf"] = page.formToken
+        return Templates.render(template, values)
     }
 
     /// Answers a GET: the page, or an error page in the reader's language.
@@ -93,32 +122,30 @@ struct WebController {
 
     func render(_ outcome: Outcome, page: PageContext) -> Response {
         var headers = Self.securityHeaders
-        let status: HTTPResponse.Status
-        let body: String
+        let (status, content, title, pageNotice): (HTTPResponse.Status, String, String, String?)
         switch outcome {
         case .redirect(let location):
-            status = .seeOther
             headers[.location] = location
-            body = ""
-        case .page(let template, let title, var values, let pageStatus, let notice):
-            status = pageStatus
-            let texts = Self.templateTexts[page.language] ?? [:]
-            values["t"] = texts
-            values["csrf"] = page.formToken
-            let content = Templates.render(template, values)
-            var layout: [String: Any] = [
-                "lang": page.language.rawValue, "title": title, "t": texts, "csrf": page.formToken, "content": content,
-                "node": "\(runtime.configuration.lab) · \(runtime.configuration.city)",
-                "languages": PageLanguage.allCases.map { language -> [String: Any] in
-                    ["code": language.rawValue, "name": language.name, "href": page.link(["lang": language.rawValue]), "current": language == page.language]
-                },
-            ]
-            if let session = page.session { layout["editor"] = page.language.text("nav.signedInAs", session.token.name) }
-            if let notice { layout["notice"] = notice }
-            body = Templates.render("layout", layout)
-            headers[.contentType] = "text/html; charset=utf-8"
+            var response = Response(status: .seeOther, headers: headers)
+            for cookie in page.cookies { response.setCookie(cookie) }
+            return response
+        case .page(let template, let pageTitle, let values, let pageStatus, let notice):
+            (status, content, title, pageNotice) = (pageStatus, renderContent(template, values, page: page), pageTitle, notice)
+        case .rendered(let rendered, let pageTitle):
+            (status, content, title, pageNotice) = (.ok, rendered, pageTitle, nil)
         }
-        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        var layout: [String: Any] = [
+            "lang": page.language.rawValue, "title": title, "t": Self.templateTexts[page.language] ?? [:], "csrf": page.formToken, "content": content,
+            "node": "\(runtime.configuration.lab) · \(runtime.configuration.city)",
+            "languages": PageLanguage.allCases.map { language -> [String: Any] in
+                ["code": language.rawValue, "name": language.name, "href": page.link(["lang": language.rawValue]), "current": language == page.language]
+            },
+        ]
+        if let session = page.session { layout["editor"] = page.language.text("nav.signedInAs", session.token.name) }
+        // A session cookie that no longer opens one: say so on whatever page it came to.
+        if let notice = pageNotice ?? (page.sessionEnded ? page.language.text("signIn.expired") : nil) { layout["notice"] = notice }
+        headers[.contentType] = "text/html; charset=utf-8"
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.render("layout", layout))))
         for cookie in page.cookies { response.setCookie(cookie) }
         return response
     }
@@ -171,5 +198,23 @@ struct WebController {
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600", .init("X-Content-Type-Options")!: "nosniff"],
             body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+    }
+}
+
+/// Rendered pages by reader and address, each valid for the change generation it was rendered
+/// at. Bounded: when full it starts again empty.
+final class RenderedPages: Sendable {
+    private let entries = Mutex<[String: (generation: Int64, content: String, title: String)]>([:])
+    static let capacity = 256
+
+    func page(for key: String, generation: Int64) -> (content: String, title: String)? {
+        entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? ($0.content, $0.title) : nil } }
+    }
+
+    func store(_ page: (content: String, title: String), for key: String, generation: Int64) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (generation, page.content, page.title)
+        }
     }
 }
