@@ -92,6 +92,9 @@ curl -sf --cacert "$work/node/cert.pem" "https://127.0.0.1:$tandem_port$record/a
 
 run() {  # name url → "name requests/s p99_ms"
     local output rps p99
+    # One request first: the figures are the steady state, not the first computation of facet
+    # counts or of a page kept rendered afterwards (each is done again after a record changes).
+    curl -sf --cacert "$work/node/cert.pem" -o /dev/null "$2" || true
     output="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$2")"
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")"
     p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$output")"

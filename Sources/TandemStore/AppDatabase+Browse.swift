@@ -108,14 +108,14 @@ extension AppDatabase {
     /// Where `text` matches the record's own text, in its best column: a few words around the
     /// match, each matching word between `open` and `close` (FTS5's snippet). Nil when nothing matches.
     public func snippet(of record: RecordReference, text: String, open: String, close: String) throws(StoreError) -> String? {
-        guard let pattern = FTS5Pattern(matchingAllTokensIn: text) else { return nil }
+        guard let pattern = Self.textPattern(text) else { return nil }
         return try read { db in
             try String.fetchOne(
                 db,
                 sql: """
                     SELECT snippet(record_fts, -1, ?, ?, '…', 24) FROM record_fts
                     WHERE rowid = (SELECT seq FROM record WHERE origin = ? AND id = ?) AND record_fts MATCH ?
-                    """, arguments: [open, close, record.origin, record.id, pattern.rawPattern])
+                    """, arguments: [open, close, record.origin, record.id, pattern])
         }
     }
 
@@ -194,7 +194,7 @@ extension AppDatabase {
             source = "record_fts JOIN record r ON r.seq = record_fts.rowid"
             order = "record_fts.rowid"
             conditions.insert("record_fts MATCH ?", at: 0)
-            arguments = [FTS5Pattern(matchingAllTokensIn: text)?.rawPattern ?? "\"\""] + arguments
+            arguments = [Self.textPattern(text) ?? "\"\""] + arguments
             match = "r.language AS matchLanguage, NULL AS matchTranslation"
             if let language = query.columns[.language] {
                 conditions.append("r.language = ?")
@@ -218,7 +218,7 @@ extension AppDatabase {
     private static func throughTranslations(_ query: RecordQuery, paged: Bool) -> Selection {
         var (conditions, arguments) = filters(query, alias: "r", paged: paged)
         conditions.insert("record_fts MATCH ? AND t.kind = 'Translation' AND t.deleted = 0 AND t.understood = 1" + (query.includeCohort ? "" : " AND t.visibility = 'public'"), at: 0)
-        arguments = [FTS5Pattern(matchingAllTokensIn: query.text ?? "")?.rawPattern ?? "\"\""] + arguments
+        arguments = [Self.textPattern(query.text ?? "").map { "kind : \"\(RecordKind.translation.type)\" AND " + $0 } ?? "\"\""] + arguments
         if let language = query.columns[.language] {
             conditions.append("t.language = ?")
             arguments += [language]
@@ -256,6 +256,12 @@ extension AppDatabase {
             arguments += [term.facet, term.value]
         }
         return (conditions, arguments)
+    }
+
+    /// A search's words, all of them, in a record's texts: its kind (also in the index, so that a
+    /// search through translations reads only theirs) is never searched as text.
+    static func textPattern(_ text: String) -> String? {
+        FTS5Pattern(matchingAllTokensIn: text).map { "{title summary body city lab} : (\($0.rawPattern))" }
     }
 
     /// Columns whose filters ignore ASCII case ("paris" finds "Paris").

@@ -187,6 +187,17 @@ public struct AppDatabase: Sendable {
             // Declarations changed: every record is filed again at the next start (reindex).
             try db.execute(sql: "DELETE FROM meta WHERE key = 'kinds'")
         }
+        migrator.registerMigration("v7: the search index knows each record's kind") { db in
+            // A search through translations intersected with the index's own list of translations
+            // instead of reading every record that matches (98 searches a second at 20,000 records).
+            try db.dropFTS5SynchronizationTriggers(forTable: "record_fts")
+            try db.drop(table: "record_fts")
+            try db.create(virtualTable: "record_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "record")
+                t.tokenizer = SearchTokenizer.descriptor
+                for column in ["title", "summary", "body", "city", "lab", "kind"] { t.column(column) }
+            }
+        }
         migrator.registerMigration("v6: browser sessions of editors") { db in
             // Only the hash of a session's secret is kept, as for tokens; a session ends with its token.
             try db.create(table: "session") { t in

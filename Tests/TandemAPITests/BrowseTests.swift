@@ -45,6 +45,9 @@ struct BrowseTests {
             ("q=mexico", ["Participación ciudadana en la Ciudad de México"]),
             ("q=participation", ["Participación ciudadana en la Ciudad de México"]),
             ("q=hackathon&language=en", ["Hackathon for jobs"]),
+            // The index files each record's kind too, but only its texts are searched.
+            ("q=casestudy", []),
+            ("q=translation", []),
         ])
     func filter(query: String, titles: [String]) async throws {
         try await withNode { node in
