@@ -181,6 +181,9 @@ struct WebTests {
             #expect(try await browser.post("/cases/new", [("csrf", strangerToken)] + content).status == 403)
             #expect(try await browser.post("/sign-out", []).status == 403)
             #expect(try await node.database.recordCounts().reduce(0) { $0 + $1.count } == before)
+            // A form larger than the node takes is refused whole (the body's limit; a slow body is the connection's).
+            let large = try await browser.post("/cases/new", [("csrf", token), ("summary", String(repeating: "a", count: 1_100_000))] + content)
+            #expect(large.status == 413)
             // With its token, the same form publishes.
             page = try await browser.post("/cases/new", [("csrf", token)] + content)
             #expect(page.status == 303 && page.header("Location")?.hasPrefix("/cases/paris/") == true)

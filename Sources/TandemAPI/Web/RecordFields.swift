@@ -223,9 +223,6 @@ struct RecordFields {
         return (content, errors)
     }
 
-    /// What the user typed, by input name, to fill the form again after an error or a conflict.
-    static func typed(_ form: WebForm) -> [String: String] { form.values }
-
     /// The node's reasons a field was refused, under the input they belong to, in the page's language.
     func errors(_ issues: [ValidationError.Issue], fields: [Field]) -> [String: String] {
         var errors: [String: String] = [:]

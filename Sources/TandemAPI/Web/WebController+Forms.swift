@@ -37,7 +37,7 @@ extension WebController {
         if let adapted = page.query.last(where: { $0.name == "adaptedFrom" })?.value, RecordReference(string: adapted) != nil { typed["adaptedFrom"] = adapted }
         var errors: [String: String] = [:]
         if let form {
-            typed = RecordFields.typed(form)
+            typed = form.values
             var created: StoredRecord?
             errors = try await submit(form, editable, fields) { content in
                 created = try await node.create(kind: kind, visibility: Visibility(rawValue: form["visibility"] ?? "") ?? .public, content: content)
@@ -96,7 +96,7 @@ extension WebController {
         var errors: [String: String] = [:]
         var more: [String: Any] = [:]
         if let form {
-            typed = RecordFields.typed(form)
+            typed = form.values
             let expected = try Self.version(in: form, page: page)
             do {
                 errors = try await submit(form, editable, fields) { content in
@@ -157,7 +157,7 @@ extension WebController {
         var typed: [String: String] = ["language": written == language.rawValue ? "" : language.rawValue]
         var errors: [String: String] = [:]
         if let form {
-            typed = RecordFields.typed(form)
+            typed = form.values
             var translation: StoredRecord?
             errors = try await submit(form, editable, fields) { content in translation = try await node.translate(record, visibility: nil, content: content) }
             if let translation {
