@@ -20,7 +20,7 @@ extension AppDatabase {
     /// also find a record through its translations, and say where each record matched.
     public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
         let limit = query.limit + 1
-        if let text = query.text, FTS5Pattern(matchingAllTokensIn: text) == nil { return RecordPage(records: [], next: nil, matches: [:]) }
+        if let text = query.text, Self.textPattern(text) == nil { return RecordPage(records: [], next: nil, matches: [:]) }
         return try read { db in
             var found: [(seq: Int64, match: RecordMatch?)]
             if query.text != nil {
@@ -48,7 +48,7 @@ extension AppDatabase {
     public func facets(of query: RecordQuery, for targets: [Filter.Target]) throws(StoreError) -> [Filter.Target: FacetCounts] {
         var all = query
         all.after = nil
-        if let text = query.text, FTS5Pattern(matchingAllTokensIn: text) == nil { return Dictionary(uniqueKeysWithValues: targets.map { ($0, []) }) }
+        if let text = query.text, Self.textPattern(text) == nil { return Dictionary(uniqueKeysWithValues: targets.map { ($0, []) }) }
         let set = all.text != nil ? Self.direct(all, paged: false).union(Self.throughTranslations(all, paged: false)) : Self.direct(all, paged: false).sequences
         return try read { db in
             // Counting every record a query finds is the costly part of a browse page; the counts
@@ -260,8 +260,25 @@ extension AppDatabase {
 
     /// A search's words, all of them, in a record's texts: its kind (also in the index, so that a
     /// search through translations reads only theirs) is never searched as text.
+    ///
+    /// The words are cut where unicode61 cuts them (at anything but a letter, a digit or a mark)
+    /// and each is quoted, so no word is read as FTS5 syntax; the index's tokenizer then folds
+    /// accents and stems each as it does the records. (GRDB's `FTS5Pattern(matchingAllTokensIn:)`
+    /// does the same by opening an SQLite database in memory on every call: most of a search's cost.)
     static func textPattern(_ text: String) -> String? {
-        FTS5Pattern(matchingAllTokensIn: text).map { "{title summary body city lab} : (\($0.rawPattern))" }
+        let words = text.unicodeScalars.split { !isWordScalar($0) }.map { String(String.UnicodeScalarView($0)) }
+        guard !words.isEmpty else { return nil }
+        return "{title summary body city lab} : (" + words.map { "\"\($0)\"" }.joined(separator: " ") + ")"
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            true
+        default:
+            false
+        }
     }
 
     /// Columns whose filters ignore ASCII case ("paris" finds "Paris").

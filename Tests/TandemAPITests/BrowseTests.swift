@@ -47,6 +47,11 @@ struct BrowseTests {
             ("q=hackathon&language=en", ["Hackathon for jobs"]),
             // The index files each record's kind too, but only its texts are searched.
             ("q=casestudy", []),
+            // Search words are words, never FTS5 syntax: quotes, operators, stars and brackets are read as text.
+            ("q=%22r%C3%A9silience%22", ["Résilience lors des vagues de chaleur"]),
+            ("q=resilience%20OR%20mexico", []),
+            ("q=%22%20NEAR(%20*%20%7B", []),
+            ("q=chaleur%20-%20canicule", ["Résilience lors des vagues de chaleur"]),
             ("q=translation", []),
         ])
     func filter(query: String, titles: [String]) async throws {
