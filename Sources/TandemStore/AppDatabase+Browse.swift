@@ -35,7 +35,7 @@ extension AppDatabase {
             }
             let page = Array(found.prefix(query.limit))
             let records = try StoredRecord.fetchAll(
-                db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC",
+                db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC"),
                 arguments: StatementArguments(page.map(\.seq)))
             var matches: [RecordReference: RecordMatch] = [:]
             for (record, entry) in zip(records, page) { matches[RecordReference(origin: record.origin, id: record.id)] = entry.match }
@@ -102,7 +102,7 @@ extension AppDatabase {
     }
 
     static func changeGeneration(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(changeSeq) FROM record") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(changeSeq) FROM record")) ?? 0
     }
 
     /// Where `text` matches the record's own text, in its best column: a few words around the
@@ -111,11 +111,11 @@ extension AppDatabase {
         guard let pattern = Self.textPattern(text) else { return nil }
         return try read { db in
             try String.fetchOne(
-                db,
-                sql: """
-                    SELECT snippet(record_fts, -1, ?, ?, '…', 24) FROM record_fts
-                    WHERE rowid = (SELECT seq FROM record WHERE origin = ? AND id = ?) AND record_fts MATCH ?
-                    """, arguments: [open, close, record.origin, record.id, pattern])
+                db.cachedStatement(
+                    sql: """
+                        SELECT snippet(record_fts, -1, ?, ?, '…', 24) FROM record_fts
+                        WHERE rowid = (SELECT seq FROM record WHERE origin = ? AND id = ?) AND record_fts MATCH ?
+                        """), arguments: [open, close, record.origin, record.id, pattern])
         }
     }
 
@@ -125,11 +125,11 @@ extension AppDatabase {
     public func translations(of original: RecordReference, includeCohort: Bool) throws(StoreError) -> [StoredRecord] {
         try read { db in
             try StoredRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT \(StoredRecord.columns) FROM record INDEXED BY record_translation
-                    WHERE translationOrigin = ? AND translationId = ? AND kind = 'Translation' AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
-                    """, arguments: [original.origin, original.id])
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(StoredRecord.columns) FROM record INDEXED BY record_translation
+                        WHERE translationOrigin = ? AND translationId = ? AND kind = 'Translation' AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
+                        """), arguments: [original.origin, original.id])
         }
     }
 
@@ -137,11 +137,11 @@ extension AppDatabase {
     public func linking(to target: RecordReference, relation: String, includeCohort: Bool) throws(StoreError) -> [StoredRecord] {
         try read { db in
             try StoredRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT \(StoredRecord.columns) FROM record WHERE seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)
-                    AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
-                    """, arguments: [relation, target.description])
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(StoredRecord.columns) FROM record WHERE seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)
+                        AND deleted = 0 AND understood = 1\(includeCohort ? "" : " AND visibility = 'public'") ORDER BY seq
+                        """), arguments: [relation, target.description])
         }
     }
 
@@ -169,7 +169,9 @@ extension AppDatabase {
     }
 
     private static func rows(_ db: Database, _ selection: Selection, limit: Int) throws -> [(seq: Int64, match: RecordMatch?)] {
-        try Row.fetchAll(db, sql: selection.sql + " LIMIT ?", arguments: selection.arguments + [limit]).map { row in
+        // Cached: a browse or a search asks the same few shapes of query again and again, and
+        // compiling them (with GRDB's authorizer) was a good part of their cost.
+        try Row.fetchAll(db.cachedStatement(sql: selection.sql + " LIMIT ?"), arguments: selection.arguments + [limit]).map { row in
             let language: String? = row["matchLanguage"]
             let translation: String? = row["matchTranslation"]
             let match = language.map { RecordMatch(language: $0, translation: translation.flatMap(RecordReference.init(string:))) }

@@ -155,7 +155,7 @@ extension AppDatabase {
     }
 
     static func fetchRecord(origin: NodeSlug, id: RecordID, in db: Database) throws -> StoredRecord? {
-        try StoredRecord.fetchOne(db, sql: "SELECT \(StoredRecord.columns) FROM record WHERE origin = ? AND id = ?", arguments: [origin, id])
+        try StoredRecord.fetchOne(db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM record WHERE origin = ? AND id = ?"), arguments: [origin, id])
     }
 }
 
