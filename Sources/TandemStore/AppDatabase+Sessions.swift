@@ -6,7 +6,6 @@ public struct EditorSession: Sendable, Equatable {
     public let token: EditorToken
     /// The secret every form of this session carries (CSRF): a post without it is refused.
     public let csrf: String
-    public let expiresAt: Timestamp
 }
 
 extension AppDatabase {
@@ -25,11 +24,11 @@ extension AppDatabase {
     public func session(hash: String) throws(StoreError) -> EditorSession? {
         try read { db in
             let sql = """
-                SELECT token.*, session.csrf, session.expiresAt FROM session JOIN token ON token.name = session.tokenName
+                SELECT token.*, session.csrf FROM session JOIN token ON token.name = session.tokenName
                 WHERE session.hash = ? AND session.expiresAt > ? AND token.revokedAt IS NULL
                 """
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [hash, Timestamp.now()]) else { return nil }
-            return EditorSession(token: try EditorToken(row: row), csrf: row["csrf"], expiresAt: try row.decode(forColumn: "expiresAt"))
+            return EditorSession(token: try EditorToken(row: row), csrf: row["csrf"])
         }
     }
 
