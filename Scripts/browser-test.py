@@ -26,8 +26,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -116,10 +116,30 @@ class Run:
             print("  FAILED: " + message)
 
     def follow(self, element):
-        """Clicks a link or a button and waits for the page it leads to."""
+        """Clicks a link or a button and waits for the page it leads to.
+
+        While Chromium swaps pages, asking about the old one may fail with another error than
+        "stale" (its document is being torn down): that means "not yet", and the wait asks again."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+
+        def replaced(driver):
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException:
+                return False
+
+        def loaded(driver):
+            try:
+                return driver.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False
+
+        WebDriverWait(self.driver, 20).until(replaced)
+        WebDriverWait(self.driver, 20).until(loaded)
 
     def submit(self):
         self.follow(self.driver.find_element(By.CSS_SELECTOR, "form.edit button[type=submit]"))
