@@ -26,7 +26,7 @@ extension AppDatabase {
             if query.text != nil {
                 // Each branch walks newest first and stops at the page's end; the page is the newest of both.
                 let direct = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
-                let translated = try Self.rows(db, Self.throughTranslations(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+                let translated = try Self.rows(db, Self.throughTranslations(query, page: direct.count == limit ? direct.last?.0 : nil, probeLimit: translationProbeLimit, db), limit: limit).map { ($0.seq, $0.match) }
                 var best: [Int64: RecordMatch?] = [:]
                 for (seq, match) in direct + translated where best[seq] == nil { best[seq] = match }
                 found = best.sorted { $0.key > $1.key }.prefix(limit).map { ($0.key, $0.value) }
@@ -216,21 +216,54 @@ extension AppDatabase {
             arguments: arguments)
     }
 
-    /// Records found by the text of a translation of theirs (in the filtered language, if any).
-    private static func throughTranslations(_ query: RecordQuery, paged: Bool) -> Selection {
+    /// A page of records found by the text of a translation of theirs (in the filtered language,
+    /// if any), when the direct matches already fill a page down to position `page` (or nil).
+    ///
+    /// Only records newer than `page` can still enter the page. When they are few (a common word:
+    /// the direct matches are the newest records), each one's translations are matched from the
+    /// record's side, by the index of links; otherwise every matching translation is read and
+    /// grouped by its record (a rare word matches few). Both give the same rows.
+    private static func throughTranslations(_ query: RecordQuery, page: Int64?, probeLimit: Int, _ db: Database) throws -> Selection {
+        guard let page else { return throughTranslations(query, paged: true) }
+        var (conditions, arguments) = filters(query, alias: "r", paged: true)
+        conditions.append("r.seq > ?")
+        arguments += [page]
+        let candidates = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM record r WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)"),
+            arguments: arguments + [probeLimit + 1]) ?? 0
+        guard candidates <= probeLimit else { return throughTranslations(query, paged: true, newerThan: page) }
+        return throughTranslations(query, paged: true, newerThan: page, fromRecords: true)
+    }
+
+    /// Records found by the text of a translation of theirs (in the filtered language, if any),
+    /// newer than `newerThan` when given; `fromRecords` walks the records and looks up each one's
+    /// translations, instead of walking the matching translations.
+    private static func throughTranslations(_ query: RecordQuery, paged: Bool, newerThan: Int64? = nil, fromRecords: Bool = false) -> Selection {
         var (conditions, arguments) = filters(query, alias: "r", paged: paged)
         conditions.insert("record_fts MATCH ? AND t.kind = 'Translation' AND t.deleted = 0 AND t.understood = 1" + (query.includeCohort ? "" : " AND t.visibility = 'public'"), at: 0)
-        arguments = [Self.textPattern(query.text ?? "").map { "kind : \"\(RecordKind.translation.type)\" AND " + $0 } ?? "\"\""] + arguments
+        // Walking translations, the index's list of them narrows the match; from a record's side
+        // its translations are already known.
+        let words = Self.textPattern(query.text ?? "")
+        arguments = [(fromRecords ? words : words.map { "kind : \"\(RecordKind.translation.type)\" AND " + $0 }) ?? "\"\""] + arguments
         if let language = query.columns[.language] {
             conditions.append("t.language = ?")
             arguments += [language]
         }
+        if let newerThan {
+            conditions.append("r.seq > ?")
+            arguments += [newerThan]
+        }
+        // The indexes named hold every column read from a translation: its row is never read.
+        let source =
+            fromRecords
+            ? "record r CROSS JOIN record t INDEXED BY record_translation ON t.translationOrigin = r.origin AND t.translationId = r.id CROSS JOIN record_fts ON record_fts.rowid = t.seq"
+            : "record_fts JOIN record t INDEXED BY record_translation_seq ON t.seq = record_fts.rowid JOIN record r ON r.origin = t.translationOrigin AND r.id = t.translationId"
         // Paged: one row per record (however many of its translations match), naming its oldest
         // matching translation (SQLite takes the bare columns from the row where MIN(t.seq) is).
         // Not paged: a row per matching translation, so facets see every language it matched in.
         let sql = """
             SELECT r.seq AS seq, t.language AS matchLanguage, t.origin || '/' || t.id AS matchTranslation\(paged ? ", MIN(t.seq) AS firstTranslation" : "")
-            FROM record_fts JOIN record t ON t.seq = record_fts.rowid JOIN record r ON r.origin = t.translationOrigin AND r.id = t.translationId
+            FROM \(source)
             WHERE \(conditions.joined(separator: " AND "))\(paged ? " GROUP BY r.seq ORDER BY r.seq DESC" : "")
             """
         return Selection(sql: sql, arguments: arguments)

@@ -8,6 +8,10 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// Facet counts already computed, until the next change to the records.
     let facetCache = FacetCache()
+    /// How many records between a full page of direct matches and the page's start a search
+    /// looks into one by one for a matching translation, before it reads every matching
+    /// translation instead (both give the same page; tests try each).
+    var translationProbeLimit = 2000
 
     /// Opens (creating when needed) the database file `tandem.sqlite` in `folder`.
     public static func open(folder: String) throws(StoreError) -> AppDatabase {
@@ -207,6 +211,20 @@ public struct AppDatabase: Sendable {
                 t.column("createdAt", .text).notNull()
                 t.column("expiresAt", .text).notNull()
             }
+        }
+        migrator.registerMigration("v8: translations found from either end without reading a record") { db in
+            // A record's row holds its document, which spills over several pages, and the columns
+            // added after it (the translation's link, `understood`) are read only by walking them.
+            // A search through translations looks at every matching translation (by its position)
+            // or at every translation of a record (by its link): both are answered by an index alone.
+            let columns = ["kind", "deleted", "understood", "visibility", "language", "origin", "id"]
+            try db.drop(index: "record_translation")
+            try db.create(
+                index: "record_translation", on: "record", columns: ["translationOrigin", "translationId"] + columns,
+                condition: Column("translationOrigin") != nil)
+            try db.create(
+                index: "record_translation_seq", on: "record", columns: ["seq", "translationOrigin", "translationId"] + columns,
+                condition: Column("kind") == RecordKind.translation.type)
         }
         return migrator
     }

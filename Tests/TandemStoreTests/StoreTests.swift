@@ -128,6 +128,49 @@ struct StoreTests {
         #expect(page.records.map { $0.documentJSON.contains("Le mot") } == [true])
     }
 
+    @Test("a search through translations gives the same pages whether it looks from each record's side or walks the matching translations")
+    func searchThroughTranslationsEitherWay() async throws {
+        var (database, _) = try temporaryDatabase()
+        // Eight cases, oldest first: "calor" is in the text of 1, 2, 3 and 5, and in a Spanish
+        // translation of 2, 6 and 8; 7 has a translation without it.
+        let spanish: Set = [1, 2, 3, 5]
+        let originals = try (1...8).map { number in
+            try caseStudy(title: "Cas \(number)", summary: spanish.contains(number) ? "Olas de calor en el barrio." : "Un résumé.", language: spanish.contains(number) ? "es" : "fr")
+        }
+        _ = try await database.apply(originals, receivedFrom: nil)
+        let translations = try [(2, "Calor en el mercado"), (6, "Olas de calor"), (7, "El mercado"), (8, "Calor en la escuela")].map { number, title in
+            let original = originals[number - 1].document
+            let document = try Document.unsigned(
+                kind: .translation, id: RecordID(), origin: NodeSlug("paris")!, version: 1, updated: .now(), visibility: .public,
+                content: [
+                    "translationOf": ["origin": "paris", "id": .string(original.id.description), "version": 1],
+                    "language": "es", "title": .string(title), "summary": "Una traducción.",
+                ])
+            return VerifiedDocument(document: document, signer: "did:key:z6MkTestparis")
+        }
+        _ = try await database.apply(translations, receivedFrom: nil)
+
+        // Paged by 2, the first page's direct matches (5, 3, 2) fill it down to 2: 6 and 8 are
+        // found newer than that; by 10, the direct matches do not fill a page.
+        for (probeLimit, limit) in [(2000, 2), (0, 2), (2000, 10)] {
+            database.translationProbeLimit = probeLimit
+            var query = RecordQuery(type: "CaseStudy", limit: limit)
+            query.text = "calor"
+            var found: [String] = []
+            repeat {
+                let page = try database.records(matching: query)
+                found += page.records.map { record in
+                    let title = record.content["title"]?.stringValue ?? "?"
+                    return page.matches[record.reference]?.translation == nil ? title : title + " (translation)"
+                }
+                query.after = page.next
+            } while query.after != nil && found.count < 20
+            #expect(
+                found == ["Cas 8 (translation)", "Cas 6 (translation)", "Cas 5", "Cas 3", "Cas 2", "Cas 1"],
+                "probe limit \(probeLimit), pages of \(limit)")
+        }
+    }
+
     @Test("paging while records are written neither repeats nor skips a record")
     func pagingWhileWriting() async throws {
         let (database, _) = try temporaryDatabase()
