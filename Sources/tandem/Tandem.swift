@@ -1,12 +1,20 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 @main
 struct Tandem: AsyncParsableCommand {
     /// Runs the command given. A file-size limit (`ulimit -f`) makes writes over it fail, and the
     /// store says the disk is full, rather than SIGXFSZ killing the node mid-write.
+    ///
+    /// `serve` runs its tasks on the event loops that carry its connections (NIO's global
+    /// executor), so a request's handler does not hop to another thread pool and back.
     static func main() async {
         signal(SIGXFSZ, SIG_IGN)
+        if CommandLine.arguments.dropFirst().first == "serve" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         do {
             var command = try parseAsRoot()
             if var command = command as? AsyncParsableCommand {
