@@ -191,8 +191,22 @@ final class FieldReader {
 /// Slug syntaxes: node slugs are ASCII (`a-z0-9` runs joined by single hyphens); vocabulary terms
 /// may also use lowercase letters of any script, so a lab can tag in French or Spanish (`médiation`).
 enum Slug {
+    /// Lowercase ASCII letters, digits and single hyphens inside, read as bytes: every request
+    /// names an origin, so this runs on every read.
     static func isValid(_ text: String, maxLength: Int = 64) -> Bool {
-        isValid(text, maxLength: maxLength) { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+        let hyphen = UInt8(ascii: "-")
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= maxLength, bytes.first != hyphen, bytes.last != hyphen else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case hyphen where previous != hyphen: break
+            default: return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// Vocabulary terms: lowercase Latin letters with or without accents (a–z, ß–ö, ø–ÿ, œ),
@@ -211,7 +225,12 @@ enum Slug {
     }
 
     private static func isValid(_ text: String, maxLength: Int, allowed: (Character) -> Bool) -> Bool {
-        guard !text.isEmpty, text.unicodeScalars.count <= maxLength, text.first != "-", text.last != "-", !text.contains("--") else { return false }
-        return text.allSatisfy { $0 == "-" || allowed($0) }
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength, text.first != "-", text.last != "-" else { return false }
+        var previous: Character = " "
+        for character in text {
+            guard character == "-" ? previous != "-" : allowed(character) else { return false }
+            previous = character
+        }
+        return true
     }
 }

@@ -258,4 +258,22 @@ struct DocumentTests {
         let valid = (try? RecordKind.practice.validate(["title": .string(text), "summary": "s", "language": "fr"])) != nil
         #expect(matches == valid, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
     }
+
+    @Test(
+        "a node slug is lowercase ASCII letters and digits with single hyphens inside, 63 at most",
+        arguments: [
+            ("paris", true), ("mexico-city", true), ("lab27", true), (String(repeating: "a", count: 63), true),
+            ("", false), ("Paris", false), ("-paris", false), ("paris-", false), ("mexico--city", false), ("parís", false),
+            ("pa ris", false), ("pa_ris", false), (String(repeating: "a", count: 64), false), ("-", false),
+        ])
+    func nodeSlug(text: String, valid: Bool) {
+        #expect((NodeSlug(text) != nil) == valid)
+    }
+
+    @Test(
+        "a vocabulary term allows accented lowercase letters, with single hyphens inside",
+        arguments: [("co-design", true), ("médiation", true), ("œuvre", true), ("co--design", false), ("-co", false), ("Design", false), ("co_design", false)])
+    func term(text: String, valid: Bool) {
+        #expect(Slug.isValidTerm(text) == valid)
+    }
 }
