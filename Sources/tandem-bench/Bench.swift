@@ -98,6 +98,10 @@ struct Bench: AsyncParsableCommand {
         let syncTime = try await clock.measure { report = try await job.run(only: big.slug).first }
         guard let report, report.succeeded, report.inserted == records else { throw BenchError("the full sync failed: \(report?.line ?? "no report")") }
         figures.sync = Double(records) / syncTime.seconds
+        // What a record costs on disk where it arrived: the sink's database and its write-ahead log.
+        let sinkFiles = ["tandem.sqlite", "tandem.sqlite-wal"].map { folder + "/" + sink.slug.rawValue + "/" + $0 }
+        let bytes = sinkFiles.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+        figures.bytesPerRecord = Double(bytes) / Double(records)
         _ = try await job.run(only: small.slug)
 
         // 4. No-op syncs at 1,000 and at N records.
@@ -242,6 +246,7 @@ struct Figures {
     var noopBig: (seconds: Double, requests: Int) = (0, 0)
     var search: (p50: Double, p99: Double, count: Int) = (0, 0, 0)
     var peakMiB = 0.0
+    var bytesPerRecord = 0.0
 
     var ingestRatio: Double { ingest / min(verifyAll, insert) }
     var syncRatio: Double { sync / ingest }
@@ -259,6 +264,7 @@ struct Figures {
             ("noop_sync at 1,000", number(noopSmall.seconds * 1000, 1) + " ms, \(noopSmall.requests) requests", ""),
             ("noop_sync at N=\(records)", number(noopBig.seconds * 1000, 1) + " ms, \(noopBig.requests) requests",
              "noop_sync.ratio \(number(noopRatio, 2)) (target ≤ 1.50, ≤ 2 requests)"),
+            ("database size per record (sink)", number(bytesPerRecord) + " bytes", ""),
             ("search at N (\(search.count) queries)", "p50 \(number(search.p50, 2)) ms, p99 \(number(search.p99, 2)) ms", "p99 vs GET one record: Scripts/bench-http.sh"),
             ("peak memory (process: 3 nodes + corpus)", number(peakMiB, 1) + " MiB", records >= 100_000 ? "target ≤ 200 MiB at N=100,000" : ""),
         ]
@@ -287,7 +293,7 @@ struct Figures {
                 "ratio": number(noopRatio),
             ]),
             "search": .object(["p50_ms": number(search.p50), "p99_ms": number(search.p99), "queries": count(search.count)]),
-            "peak_rss_mib": number(peakMiB),
+            "peak_rss_mib": number(peakMiB), "database_bytes_per_record": number(bytesPerRecord),
         ]
         return (try? JSONValue.object(object).serialized(pretty: true)) ?? "{}"
     }
