@@ -19,8 +19,9 @@ public func buildRouter(_ runtime: NodeRuntime) -> Router<TandemRequestContext> 
     router.add(middleware: ProblemMiddleware(openAPI: openAPI))
     router.add(middleware: EditorAuthentication(database: runtime.database))
     router.add(middleware: PeerAuthentication(database: runtime.database, directory: runtime.directory))
+    let rendered = RenderedRecords()
     for kind in runtime.kinds.all {
-        RecordsController(kind: kind, runtime: runtime, maxBodySize: runtime.configuration.maxBodySize)
+        RecordsController(kind: kind, runtime: runtime, maxBodySize: runtime.configuration.maxBodySize, rendered: rendered)
             .addRoutes(to: router.group(RouterPath("api/v1/\(kind.segment)")))
     }
     FederationController(runtime: runtime).addRoutes(to: router.group("federation/v1"))

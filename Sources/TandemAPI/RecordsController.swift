@@ -11,6 +11,8 @@ struct RecordsController {
     let kind: RecordKind
     let runtime: NodeRuntime
     let maxBodySize: Int
+    /// Views of records already made, shared by every kind's routes.
+    let rendered: RenderedRecords
 
     var node: LocalNode { runtime.node }
 
@@ -61,9 +63,17 @@ struct RecordsController {
     @Sendable func list(request: Request, context: TandemRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let (query, facets) = try Self.query(kind, kinds: runtime.kinds, parameters: parameters, includeCohort: context.mayReadCohort)
-        let page = try runtime.database.records(matching: query)
+        // Records whose view was already made are not read again.
+        var reused: [Int64: String] = [:]
+        let page = try runtime.database.records(matching: query) { stamp in
+            guard let view = rendered.view(for: stamp) else { return false }
+            reused[stamp.seq] = view
+            return true
+        }
         var body = "{\"items\":["
-        body += page.records.map { Self.view($0, match: page.matches[$0.reference]) }.joined(separator: ",")
+        body += page.entries.compactMap { entry in
+            (reused[entry.stamp.seq] ?? entry.record.map(rendered.view(of:))).map { Self.view($0, match: entry.match) }
+        }.joined(separator: ",")
         body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
         if !facets.isEmpty {
             let counts = try runtime.database.facets(of: query, for: facets.map(\.target))
@@ -140,18 +150,29 @@ struct RecordsController {
 
     @Sendable func show(request: Request, context: TandemRequestContext) async throws -> Response {
         let (origin, id) = try Self.identity(context)
+        let languages = kind.isStandalone ? try Self.wantedLanguages(request) : nil
+        // The common read (a record this caller may see, no translation asked for) is answered
+        // from its head and the view already made for its stamp; anything else reads the record.
+        if languages == nil, kind != .translation, let head = try runtime.database.head(origin: origin, id: id),
+            head.type == kind.type, !head.isDeleted, head.visibility == .public || context.mayReadCohort
+        {
+            let etag = Self.etag(version: head.version)
+            if Self.matches(request, etag: etag) { return Response(status: .notModified, headers: [.eTag: etag, .vary: "Accept-Language"]) }
+            if let view = rendered.view(for: head.stamp) { return .json(view, headers: [.eTag: etag, .vary: "Accept-Language"]) }
+        }
         let record = try readable(try node.record(kind, origin: origin, id: id), context: context)
         // With a translation attached the answer is another representation: it has no ETag of its own.
-        if kind.isStandalone, let languages = try Self.wantedLanguages(request),
-            let translation = try runtime.translation(of: record, for: languages, includeCohort: context.mayReadCohort)
-        {
+        if let languages, let translation = try runtime.translation(of: record, for: languages, includeCohort: context.mayReadCohort) {
             return .json(Self.view(record, translation: translation), headers: [.vary: "Accept-Language"])
         }
         let etag = Self.etag(record)
-        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
-            return Response(status: .notModified, headers: [.eTag: etag, .vary: "Accept-Language"])
-        }
-        return .json(Self.view(record), headers: [.eTag: etag, .vary: "Accept-Language"])
+        if Self.matches(request, etag: etag) { return Response(status: .notModified, headers: [.eTag: etag, .vary: "Accept-Language"]) }
+        return .json(rendered.view(of: record), headers: [.eTag: etag, .vary: "Accept-Language"])
+    }
+
+    /// Whether the request's If-None-Match names `etag`.
+    private static func matches(_ request: Request, etag: String) -> Bool {
+        request.headers[.ifNoneMatch]?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag } == true
     }
 
     @Sendable func versions(request: Request, context: TandemRequestContext) async throws -> Response {
@@ -235,7 +256,8 @@ struct RecordsController {
         return version
     }
 
-    static func etag(_ record: StoredRecord) -> String { "\"v\(record.version)\"" }
+    static func etag(_ record: StoredRecord) -> String { etag(version: record.version) }
+    static func etag(version: Int64) -> String { "\"v\(version)\"" }
 
     /// A record as the API shows it: the signed document and where it came from; in a search or a
     /// language filter, where it matched.
@@ -243,13 +265,15 @@ struct RecordsController {
         let provenance = Self.provenance(
             origin: record.origin, version: record.version, signer: record.signer, storedAt: record.storedAt, receivedFrom: record.receivedFrom,
             understood: record.isUnderstood, archived: record.isArchived)
-        var view = "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)"
-        if let match {
-            var object: JSONObject = ["language": .string(match.language), "in": .string(match.translation == nil ? "original" : "translation")]
-            object["translation"] = match.translation.map { ["origin": .string($0.origin.rawValue), "id": .string($0.id.description)] }
-            view += ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}")
-        }
-        return view + "}"
+        return view("{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}", match: match)
+    }
+
+    /// A record's view with where a search matched, when it did.
+    static func view(_ view: String, match: RecordMatch?) -> String {
+        guard let match else { return view }
+        var object: JSONObject = ["language": .string(match.language), "in": .string(match.translation == nil ? "original" : "translation")]
+        object["translation"] = match.translation.map { ["origin": .string($0.origin.rawValue), "id": .string($0.id.description)] }
+        return view.dropLast() + ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}") + "}"
     }
 
     /// One version as the versions routes show it.

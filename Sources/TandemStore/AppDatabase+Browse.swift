@@ -18,9 +18,12 @@ extension AppDatabase {
     /// while records are written neither repeats nor skips a record that was there when paging began.
     /// Only records this version understood are listed. A search (`text`) and a language filter
     /// also find a record through its translations, and say where each record matched.
-    public func records(matching query: RecordQuery) throws(StoreError) -> RecordPage {
+    ///
+    /// `reusing` is asked about each record of the page by its stamp: for those it answers true
+    /// (the caller has a view made for that stamp), the record is not read.
+    public func records(matching query: RecordQuery, reusing: (RecordStamp) -> Bool = { _ in false }) throws(StoreError) -> RecordPage {
         let limit = query.limit + 1
-        if let text = query.text, Self.textPattern(text) == nil { return RecordPage(records: [], next: nil, matches: [:]) }
+        if let text = query.text, Self.textPattern(text) == nil { return RecordPage(entries: [], next: nil) }
         return try read { db in
             var found: [(seq: Int64, match: RecordMatch?)]
             if query.text != nil {
@@ -34,14 +37,32 @@ extension AppDatabase {
                 found = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
             }
             let page = Array(found.prefix(query.limit))
+            let places = page.map { _ in "?" }.joined(separator: ",")
+            let heads = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, origin, id, changeSeq, understood, \(Self.archived) FROM record WHERE seq IN (\(places))"),
+                arguments: StatementArguments(page.map(\.seq))
+            ).map { row in
+                (
+                    stamp: RecordStamp(seq: row[0], changeSeq: row[3], isUnderstood: row[4], isArchived: row[5]),
+                    reference: RecordReference(origin: try row.decode(NodeSlug.self, atIndex: 1), id: try row.decode(RecordID.self, atIndex: 2))
+                )
+            }
+            let wanted = heads.filter { !reusing($0.stamp) }.map(\.stamp.seq)
             let records = try StoredRecord.fetchAll(
-                db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(page.map { _ in "?" }.joined(separator: ","))) ORDER BY seq DESC"),
-                arguments: StatementArguments(page.map(\.seq)))
-            var matches: [RecordReference: RecordMatch] = [:]
-            for (record, entry) in zip(records, page) { matches[RecordReference(origin: record.origin, id: record.id)] = entry.match }
-            return RecordPage(records: records, next: found.count > query.limit ? page.last?.seq : nil, matches: matches)
+                db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))"),
+                arguments: StatementArguments(wanted))
+            let read = Dictionary(uniqueKeysWithValues: records.map { ($0.seq, $0) })
+            let bySeq = Dictionary(uniqueKeysWithValues: heads.map { ($0.stamp.seq, $0) })
+            let entries = page.compactMap { found -> RecordPage.Entry? in
+                guard let head = bySeq[found.seq] else { return nil }
+                return RecordPage.Entry(stamp: head.stamp, reference: head.reference, record: read[found.seq], match: found.match)
+            }
+            return RecordPage(entries: entries, next: found.count > query.limit ? page.last?.seq : nil)
         }
     }
+
+    /// Whether the record's origin is kept here from an archive, as a selected column.
+    static let archived = "EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
 
     /// How many of the records `query` finds (all of them, not one page) have each value of each
     /// facet. The language facet counts a record under its own language and each it is translated into.

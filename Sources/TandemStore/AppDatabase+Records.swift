@@ -66,6 +66,20 @@ extension AppDatabase {
         try read { db in try Self.fetchRecord(origin: origin, id: id, in: db) }
     }
 
+    /// What a read checks before it shows the record `origin/id`, without reading its document.
+    public func head(origin: NodeSlug, id: RecordID) throws(StoreError) -> RecordHead? {
+        try read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT seq, kind, visibility, deleted, version, changeSeq, understood, \(Self.archived) FROM record WHERE origin = ? AND id = ?"),
+                arguments: [origin, id]
+            ).map { row in
+                RecordHead(
+                    type: row[1], visibility: try row.decode(Visibility.self, atIndex: 2), isDeleted: row[3], version: row[4],
+                    stamp: RecordStamp(seq: row[0], changeSeq: row[5], isUnderstood: row[6], isArchived: row[7]))
+            }
+        }
+    }
+
     /// Every stored version of a record, the current one included, oldest first.
     public func versions(origin: NodeSlug, id: RecordID) throws(StoreError) -> [StoredVersion] {
         try read { db in

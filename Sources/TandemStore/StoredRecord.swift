@@ -3,6 +3,8 @@ import TandemCore
 
 /// One record as the node holds it: the current signed version and where it came from.
 public struct StoredRecord: Sendable, FetchableRecord {
+    /// Its position in the record table.
+    public let seq: Int64
     /// The document's `type` (a kind this version may not know).
     public let type: String
     public let origin: NodeSlug
@@ -31,11 +33,14 @@ public struct StoredRecord: Sendable, FetchableRecord {
     /// This record, as other records refer to it.
     public var reference: RecordReference { RecordReference(origin: origin, id: id) }
 
+    /// What its view is made from, besides its signed document.
+    public var stamp: RecordStamp { RecordStamp(seq: seq, changeSeq: changeSeq, isUnderstood: isUnderstood, isArchived: isArchived) }
+
     /// The signed document's content (empty for a tombstone or a document that is not JSON).
     public var content: JSONObject { StoredVersion.content(of: documentJSON) }
 
     /// What a query selects to read a record: its row, and whether its origin is archived here.
-    static let columns = "record.*, EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
+    static let columns = "record.*, \(AppDatabase.archived)"
 
     enum Columns {
         static let seq = Column("seq")
@@ -55,6 +60,7 @@ public struct StoredRecord: Sendable, FetchableRecord {
     }
 
     public init(row: Row) throws {
+        seq = try row.decode(forColumn: Columns.seq.name)
         type = try row.decode(forColumn: Columns.kind.name)
         origin = try row.decode(forColumn: Columns.origin.name)
         id = try row.decode(forColumn: Columns.id.name)
@@ -157,11 +163,47 @@ public struct RecordQuery: Sendable {
 
 /// One page of records, newest first, and where the next page starts.
 public struct RecordPage: Sendable {
-    public let records: [StoredRecord]
+    /// One record of a page, in order: its stamp, and the record itself unless the caller already
+    /// had a view made for that stamp.
+    public struct Entry: Sendable {
+        public let stamp: RecordStamp
+        public let reference: RecordReference
+        public let record: StoredRecord?
+        /// For a search or a language filter: where it matched.
+        public let match: RecordMatch?
+    }
+
+    public let entries: [Entry]
     /// The position to pass as `after` for the next page; nil on the last page.
     public let next: Int64?
+
+    /// The records read (all of the page's, unless the caller reused some).
+    public var records: [StoredRecord] { entries.compactMap(\.record) }
     /// For a search or a language filter: where each record matched.
-    public let matches: [RecordReference: RecordMatch]
+    public var matches: [RecordReference: RecordMatch] {
+        Dictionary(entries.compactMap { entry in entry.match.map { (entry.reference, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// What a view of a record is made from besides its signed document: a view made for a stamp
+/// holds while the record has that stamp. Any new version or deletion gives the row the next
+/// change position; filing it again may change whether it is understood; adopting its origin's
+/// archive changes `isArchived`.
+public struct RecordStamp: Hashable, Sendable {
+    public let seq: Int64
+    public let changeSeq: Int64
+    public let isUnderstood: Bool
+    public let isArchived: Bool
+}
+
+/// What a read checks before it shows a record: its kind, who may read it, whether it is
+/// deleted, its version, and its stamp.
+public struct RecordHead: Sendable {
+    public let type: String
+    public let visibility: Visibility
+    public let isDeleted: Bool
+    public let version: Int64
+    public let stamp: RecordStamp
 }
 
 // The domain's value types as SQLite stores them: text, refused when it is not a valid value.

@@ -45,6 +45,41 @@ struct EditTests {
         }
     }
 
+    @Test("a record read again after each change shows the change at once, alone, in a page and in a search (views are kept per version)")
+    func keptViewsFollowChanges() async throws {
+        try await withNode(samples: false) { node in
+            let created = try await node.request("POST", "/api/v1/cases", body: try editBody(spanishCase), as: .editor)
+            let location = try #require(created.header("Location"))
+            let first = try await node.get(location)
+            let again = try await node.get(location)
+            #expect(first.status == 200 && again.body == first.body && again.header("ETag") == "\"v1\"")
+            #expect(try await node.get("/api/v1/cases").items.first.map(JSONValue.object) == .object(try first.json))
+            #expect(try await node.request("GET", location, headers: [("If-None-Match", "\"v1\"")]).status == 304)
+
+            var changed = spanishCase
+            changed["title"] = "Presupuesto participativo en Iztapalapa"
+            #expect(try await node.request("PUT", location, body: try editBody(changed), as: .editor).status == 200)
+            let second = try await node.get(location)
+            #expect(second.header("ETag") == "\"v2\"")
+            #expect(try second.json["document"]?.objectValue?["version"] == 2)
+            #expect(try second.json["document"]?.objectValue?["content"]?.objectValue?["title"] == "Presupuesto participativo en Iztapalapa")
+            #expect(try await node.get("/api/v1/cases").titles == ["Presupuesto participativo en Iztapalapa"])
+            let search = try await node.get("/api/v1/cases?q=iztapalapa")
+            #expect(try search.titles == ["Presupuesto participativo en Iztapalapa"])
+            #expect(try search.items.first?["match"]?.objectValue?["in"] == "original")
+            #expect(try await node.request("GET", location, headers: [("If-None-Match", "\"v1\"")]).status == 200)
+
+            #expect(try await node.request("PUT", location, body: try editBody(changed, visibility: "cohort"), as: .editor).status == 200)
+            #expect(try await node.get(location).status == 404)
+            #expect(try await node.get(location, as: .editor).status == 200)
+            #expect(try await node.get("/api/v1/cases").items.isEmpty)
+
+            #expect(try await node.request("DELETE", location, as: .editor).status == 200)
+            #expect(try await node.get(location, as: .editor).status == 410)
+            #expect(try await node.get("/api/v1/cases", as: .editor).items.isEmpty)
+        }
+    }
+
     @Test("every version held is shown, oldest first, as signed, with its provenance; one version by its number")
     func versionHistory() async throws {
         try await withNode(samples: false) { node in
