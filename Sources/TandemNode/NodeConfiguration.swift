@@ -168,7 +168,7 @@ public struct NodeConfiguration: Sendable {
 
     /// A logger at the configured level, writing text or JSON lines as `log.format` says.
     public func logger(label: String) -> Logger {
-        var logger = logsJSON ? Logger(label: label) { JSONLogHandler(label: $0) } : Logger(label: label)
+        var logger = Logger(label: label) { [logsJSON] in NodeLogHandler(label: $0, format: logsJSON ? .json : .text) }
         logger.logLevel = logLevel
         return logger
     }
