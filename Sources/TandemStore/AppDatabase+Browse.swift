@@ -25,16 +25,24 @@ extension AppDatabase {
         let limit = query.limit + 1
         if let text = query.text, Self.textPattern(text) == nil { return RecordPage(entries: [], next: nil) }
         return try read { db in
+            // Which records a query finds holds until a record changes: a search asked again
+            // (a popular word, a page of results reloaded) is not run again.
+            let generation = try Self.changeGeneration(db)
+            let key = "\(query)"
             var found: [(seq: Int64, match: RecordMatch?)]
-            if query.text != nil {
+            if let kept = pageCache.value(for: key, generation: generation) {
+                found = kept
+            } else if query.text != nil {
                 // Each branch walks newest first and stops at the page's end; the page is the newest of both.
                 let direct = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
                 let translated = try Self.rows(db, Self.throughTranslations(query, page: direct.count == limit ? direct.last?.0 : nil, probeLimit: translationProbeLimit, db), limit: limit).map { ($0.seq, $0.match) }
                 var best: [Int64: RecordMatch?] = [:]
                 for (seq, match) in direct + translated where best[seq] == nil { best[seq] = match }
                 found = best.sorted { $0.key > $1.key }.prefix(limit).map { ($0.key, $0.value) }
+                pageCache.store(found, for: key, generation: generation)
             } else {
                 found = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+                pageCache.store(found, for: key, generation: generation)
             }
             let page = Array(found.prefix(query.limit))
             let places = page.map { _ in "?" }.joined(separator: ",")
@@ -76,7 +84,7 @@ extension AppDatabase {
             // hold until a record changes (every change takes the next change position).
             let generation = try Self.changeGeneration(db)
             let key = "\(all)|\(targets)"
-            if let counts = facetCache.counts(for: key, generation: generation) { return counts }
+            if let counts = facetCache.value(for: key, generation: generation) { return counts }
             var result: [Filter.Target: FacetCounts] = [:]
             for target in targets {
                 let sql: String
@@ -341,20 +349,26 @@ extension AppDatabase {
     static let caseInsensitiveColumns: Set<IndexColumn> = [.city, .country]
 }
 
-/// Facet counts by query, each valid for the state of the records it was counted in (the last
-/// change position then). Bounded: when full it starts again empty.
-final class FacetCache: Sendable {
-    private let entries = Mutex<[String: (generation: Int64, counts: [Filter.Target: FacetCounts])]>([:])
-    static let capacity = 512
+/// What was computed from the records for a query (a page's positions, facet counts), each
+/// valid for the state of the records it was computed in: the last change position then.
+/// Bounded: when full it starts again empty.
+final class QueryCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (generation: Int64, value: Value)]>([:])
+    static var capacity: Int { 512 }
 
-    func counts(for key: String, generation: Int64) -> [Filter.Target: FacetCounts]? {
-        entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? $0.counts : nil } }
+    func value(for key: String, generation: Int64) -> Value? {
+        entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? $0.value : nil } }
     }
 
-    func store(_ counts: [Filter.Target: FacetCounts], for key: String, generation: Int64) {
+    /// Forgets everything: for a change that takes no change position (filing records again).
+    func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
+
+    func store(_ value: Value, for key: String, generation: Int64) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (generation, counts)
+            entries[key] = (generation, value)
         }
     }
 }

@@ -159,6 +159,9 @@ extension AppDatabase {
                 return (rows.last.map { $0["seq"] }, newly)
             }
             newlyUnderstood += batch.newlyUnderstood
+            // Filing records again keeps their change positions: what was found before may not hold.
+            facetCache.removeAll()
+            pageCache.removeAll()
             guard let last = batch.last else { break }
             after = last
         }

@@ -7,7 +7,9 @@ import TandemCore
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// Facet counts already computed, until the next change to the records.
-    let facetCache = FacetCache()
+    let facetCache = QueryCache<[Filter.Target: FacetCounts]>()
+    /// Which records a query found (positions and where each matched), until the next change.
+    let pageCache = QueryCache<[(seq: Int64, match: RecordMatch?)]>()
     /// How many records between a full page of direct matches and the page's start a search
     /// looks into one by one for a matching translation, before it reads every matching
     /// translation instead (both give the same page; tests try each).

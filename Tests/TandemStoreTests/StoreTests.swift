@@ -130,7 +130,7 @@ struct StoreTests {
 
     @Test("a search through translations gives the same pages whether it looks from each record's side or walks the matching translations")
     func searchThroughTranslationsEitherWay() async throws {
-        var (database, _) = try temporaryDatabase()
+        let (database, folder) = try temporaryDatabase()
         // Eight cases, oldest first: "calor" is in the text of 1, 2, 3 and 5, and in a Spanish
         // translation of 2, 6 and 8; 7 has a translation without it.
         let spanish: Set = [1, 2, 3, 5]
@@ -153,6 +153,8 @@ struct StoreTests {
         // Paged by 2, the first page's direct matches (5, 3, 2) fill it down to 2: 6 and 8 are
         // found newer than that; by 10, the direct matches do not fill a page.
         for (probeLimit, limit) in [(2000, 2), (0, 2), (2000, 10)] {
+            // Opened again for each: pages already found are kept per opened database.
+            var database = try AppDatabase.open(folder: folder)
             database.translationProbeLimit = probeLimit
             var query = RecordQuery(type: "CaseStudy", limit: limit)
             query.text = "calor"
