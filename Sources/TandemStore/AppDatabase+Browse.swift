@@ -221,6 +221,22 @@ extension AppDatabase {
         var source = "record r"
         var order = "r.seq"
         var match = "NULL AS matchLanguage, NULL AS matchTranslation"
+        if query.text == nil, paged, let term = query.terms.first {
+            // A page filtered by a term walks that term's index, which holds its records'
+            // positions in order, newest first: it stops at the page's end however many records
+            // have the term. (Read as a list, the term's records were all sorted first: 0.3 s at
+            // 20,000 records, seconds at a million.)
+            source = "record_term m CROSS JOIN record r ON r.seq = m.recordSeq"
+            order = "m.recordSeq"
+            var walk = ["m.facet = ?", "m.term = ?"]
+            var bounds: StatementArguments = [term.facet, term.value]
+            if let after = query.after {
+                walk.append("m.recordSeq < ?")
+                bounds += [after]
+            }
+            conditions.insert(contentsOf: walk, at: 0)
+            arguments = bounds + arguments
+        }
         if let text = query.text {
             source = "record_fts JOIN record r ON r.seq = record_fts.rowid"
             order = "record_fts.rowid"
@@ -316,7 +332,12 @@ extension AppDatabase {
         add("updated >= ?", query.updatedSince)
         if paged { add("seq < ?", query.after) }
         for term in query.terms {
-            conditions.append("\(r).seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)")
+            // A page checks each record it walks (and stops at its end); counting over every
+            // record reads each term's records as one list.
+            conditions.append(
+                paged
+                    ? "EXISTS (SELECT 1 FROM record_term WHERE facet = ? AND term = ? AND recordSeq = \(r).seq)"
+                    : "\(r).seq IN (SELECT recordSeq FROM record_term WHERE facet = ? AND term = ?)")
             arguments += [term.facet, term.value]
         }
         return (conditions, arguments)

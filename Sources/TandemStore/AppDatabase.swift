@@ -214,12 +214,16 @@ public struct AppDatabase: Sendable {
                 t.column("expiresAt", .text).notNull()
             }
         }
-        migrator.registerMigration("v8: translations found from either end without reading a record") { db in
+        migrator.registerMigration("v8: lists and translations found by indexes alone, without reading a record") { db in
             // A record's row holds its document, which spills over several pages, and the columns
             // added after it (the translation's link, `understood`) are read only by walking them.
             // A search through translations looks at every matching translation (by its position)
             // or at every translation of a record (by its link): both are answered by an index alone.
             let columns = ["kind", "deleted", "understood", "visibility", "language", "origin", "id"]
+            // Every list asks for live, understood records of a kind, newest first: `understood`
+            // is in the index, so finding a page reads no record's overflow pages.
+            try db.drop(index: "record_kind_seq")
+            try db.create(index: "record_kind_seq", on: "record", columns: ["kind", "deleted", "understood", "seq"])
             try db.drop(index: "record_translation")
             try db.create(
                 index: "record_translation", on: "record", columns: ["translationOrigin", "translationId"] + columns,
