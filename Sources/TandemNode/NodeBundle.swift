@@ -94,7 +94,7 @@ public enum NodeBundle {
             }
         }
         try files.createDirectory(atPath: folder + "/" + Self.origins, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try (documents.joined(separator: "\n") + "\n").write(toFile: folder + "/" + Self.documents, atomically: true, encoding: .utf8)
+        try LineFile.write(documents, to: folder + "/" + Self.documents)
         for origin in origins {
             try JSONValue.object(origin.json).serialized(pretty: true).write(toFile: "\(folder)/\(Self.origins)/\(origin.slug).json", atomically: true, encoding: .utf8)
         }

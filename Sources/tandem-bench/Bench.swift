@@ -50,8 +50,7 @@ struct Bench: AsyncParsableCommand {
         if let writeCorpus {
             // Documents of one node, signed by its key, so that `tandem import` on that node admits them.
             let key = try KeyFile.read(from: corpusKey ?? "")
-            try Corpus.make(count: records, origin: NodeSlug(corpusOrigin)!, key: key).joined(separator: "\n")
-                .write(toFile: writeCorpus, atomically: true, encoding: .utf8)
+            try LineFile.write(Corpus.make(count: records, origin: NodeSlug(corpusOrigin)!, key: key), to: writeCorpus)
             print("wrote \(records) documents signed by \(DIDKey(key.publicKey)) to \(writeCorpus)")
             return
         }
