@@ -8,6 +8,7 @@
 # requests/s and p99 for each, each ratio to nginx, and each beside GET one record.
 #
 # Usage: Scripts/bench-http.sh [N records, default 20000] [duration, default 10s]
+#        BENCH_KEEP=/tmp/bench-1m Scripts/bench-http.sh 1000000   (keeps what it made in that folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,12 +31,15 @@ swift build -c release --product tandem
 swift build -c release --product tandem-bench
 bin="$(swift build -c release --show-bin-path)"
 
-work="$(mktemp -d)"
+# BENCH_KEEP=folder keeps the node, its corpus and Datasette's copy there afterwards, to look
+# into (a million records take minutes to make again).
+work="${BENCH_KEEP:-$(mktemp -d)}"
+mkdir -p "$work"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-    rm -rf "$work"
+    [[ -n "${BENCH_KEEP:-}" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
