@@ -68,12 +68,12 @@ extension RecordsController {
     /// of the original it translates, and whether the original has moved on since.
     static func view(_ translation: TranslationView) -> String {
         let record = view(translation.record)
-        return String(record.dropLast()) + ",\"language\":\"\(translation.language)\",\"translates\":\(translation.translates),\"stale\":\(translation.isStale)}"
+        return opened(record) + ",\"language\":\"\(translation.language)\",\"translates\":\(translation.translates),\"stale\":\(translation.isStale)}"
     }
 
     /// A record with the translation a reader asked for.
     static func view(_ record: StoredRecord, translation: TranslationView) -> String {
-        String(view(record).dropLast()) + ",\"translation\":" + view(translation) + "}"
+        opened(view(record)) + ",\"translation\":" + view(translation) + "}"
     }
 
     static func content(of record: StoredRecord) -> JSONObject {

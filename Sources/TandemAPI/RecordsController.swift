@@ -273,7 +273,13 @@ struct RecordsController {
         guard let match else { return view }
         var object: JSONObject = ["language": .string(match.language), "in": .string(match.translation == nil ? "original" : "translation")]
         object["translation"] = match.translation.map { ["origin": .string($0.origin.rawValue), "id": .string($0.id.description)] }
-        return view.dropLast() + ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}") + "}"
+        return opened(view) + ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}") + "}"
+    }
+
+    /// A JSON object's text without its closing brace, to add members to it. (`dropLast()` counted
+    /// every character of the record first: half of a search's time.)
+    static func opened(_ object: String) -> String {
+        String(object[..<object.index(before: object.endIndex)])
     }
 
     /// One version as the versions routes show it.

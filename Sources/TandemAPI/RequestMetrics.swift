@@ -13,11 +13,23 @@ final class NodeMetrics: Sendable {
         self.database = database
     }
 
+    // (Not Sendable, so made where used.)
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tandem", subsystem: "http", metricName: "requests", unitName: "total", helpText: "Requests answered, by method, route and status.")
+    }
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tandem", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "Time to answer a request, by method and route.")
+    }
+    static var records: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tandem", metricName: "records", unitName: "", helpText: "Records held, by kind and origin.")
+    }
+
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "tandem_http_requests_total", labels: labels).increment()
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            name: "tandem_http_request_duration_seconds", labels: [("method", method), ("route", route)],
+            descriptor: Self.requestDuration, labels: [("method", method), ("route", route)],
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)]
         ).record(duration)
     }
@@ -25,7 +37,7 @@ final class NodeMetrics: Sendable {
     /// The Prometheus text exposition, with record counts read now.
     func render() throws -> String {
         for (type, origin, count, _) in try database.recordCounts() {
-            registry.makeGauge(name: "tandem_records", labels: [("kind", type), ("origin", origin.rawValue)]).set(Int64(count))
+            registry.makeGauge(descriptor: Self.records, labels: [("kind", type), ("origin", origin.rawValue)]).set(Int64(count))
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

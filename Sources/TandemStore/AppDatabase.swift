@@ -267,7 +267,7 @@ public struct AppDatabase: Sendable {
     /// copy it prepared before moving the file into place).
     public func close() throws(StoreError) {
         do {
-            try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try writer.close()
         } catch {
             throw .unavailable("cannot close the database: \(Self.describe(error))")
