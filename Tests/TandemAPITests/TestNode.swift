@@ -56,13 +56,8 @@ final class TestNode: Sendable {
 
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(runtime.tls.certificatePath))
-        // The clients let go of an idle connection before the node does (its shortest idle
-        // timeout in these tests is 1 s): a request sent on a connection the node is closing
-        // fails with remoteConnectionClosed, and did so under load.
-        let pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .milliseconds(400))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, connectionPool: pool))
-        let pageClient = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow, connectionPool: pool))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        let pageClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
         return TestNode(runtime: runtime, port: port, client: client, pageClient: pageClient, editorToken: token, folder: folder, group: group, server: server)
     }
 
