@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -93,14 +94,21 @@ struct LimitsTests {
             let slowHead = try await RawConnection.open(to: node)
             // 300 header lines at 200 ms each would hold the connection for a minute.
             async let linesSent = slowHead.trickle("GET /healthz HTTP/1.1\r\nHost: localhost\r\n", then: "X-Slow: yes\r\n", count: 300)
-            #expect(try await node.get("/healthz").status == 200)
+            // The node closes idle connections after 1 s here: a GET sent on a pooled connection
+            // as the node closes it fails, and is sent again, as any client does with a GET.
+            func health() async throws -> Int {
+                do { return try await node.get("/healthz").status } catch let error as HTTPClientError where error == .remoteConnectionClosed {
+                    return try await node.get("/healthz").status
+                }
+            }
+            #expect(try await health() == 200)
             #expect(try await silent.closedByNode(within: .seconds(60)))
             #expect(silent.received.isEmpty)
             let sent = try await linesSent
             #expect(sent < 300, "the node let a client trickle 300 header lines")
             #expect(!slowHead.isOpen)
             #expect(slowHead.received.isEmpty, "no response to a head that never finished: \(slowHead.received)")
-            #expect(try await node.get("/healthz").status == 200)
+            #expect(try await health() == 200)
         }
     }
 
