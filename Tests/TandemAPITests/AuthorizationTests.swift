@@ -63,7 +63,7 @@ struct AuthorizationTests {
             for (title, visibility) in [("Adaptación abierta", Visibility.public), ("Adaptación reservada", .cohort)] {
                 var content = caseContent(title)
                 content["adaptedFrom"] = adaptedFrom
-                try await mexico.runtime.node.create(kind: .caseStudy, visibility: visibility, content: content)
+                _ = try await mexico.runtime.node.create(kind: .caseStudy, visibility: visibility, content: content)
             }
 
             let editorToken = TokenSecret.generate()

@@ -57,20 +57,20 @@ struct ConvergenceTests {
                                 content["adaptedFrom"] = [["origin": .string(adapted.origin.rawValue), "id": .string(adapted.id.description)]]
                                 operations.adaptations += 1
                             }
-                            try await node.runtime.node.create(kind: .caseStudy, visibility: visibility, content: content)
+                            _ = try await node.runtime.node.create(kind: .caseStudy, visibility: visibility, content: content)
                             operations.writes += 1
                         } else if roll < 5, let original = cases.randomElement(using: &random) {
-                            try await node.runtime.node.translate(original, visibility: nil, content: Self.translation("\(node.slug) round \(round)"))
+                            _ = try await node.runtime.node.translate(original, visibility: nil, content: Self.translation("\(node.slug) round \(round)"))
                             operations.writes += 1
                             operations.translations += 1
                         } else if roll < 8, let record = local.randomElement(using: &random) {
                             let translated = record.type == RecordKind.translation.type
-                            try await node.runtime.node.update(
+                            _ = try await node.runtime.node.update(
                                 record, expectedVersion: record.version, visibility: nil,
                                 content: translated ? Self.translation("\(node.slug) revised in round \(round)") : caseContent("\(node.slug) edited in round \(round)"))
                             operations.edits += 1
                         } else if let record = local.randomElement(using: &random) {
-                            try await node.runtime.node.delete(record, expectedVersion: record.version)
+                            _ = try await node.runtime.node.delete(record, expectedVersion: record.version)
                             operations.deletes += 1
                         }
                     }
