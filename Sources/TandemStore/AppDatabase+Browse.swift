@@ -29,30 +29,31 @@ extension AppDatabase {
             // (a popular word, a page of results reloaded) is not run again.
             let generation = try Self.changeGeneration(db)
             let key = "\(query)"
-            var found: [(seq: Int64, match: RecordMatch?)]
+            let found: [(seq: Int64, match: RecordMatch?)]
             if let kept = pageCache.value(for: key, generation: generation) {
                 found = kept
-            } else if query.text != nil {
-                // Each branch walks newest first and stops at the page's end; the page is the newest of both.
-                let direct = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
-                let translated = try Self.rows(db, Self.throughTranslations(query, page: direct.count == limit ? direct.last?.0 : nil, probeLimit: translationProbeLimit, db), limit: limit).map { ($0.seq, $0.match) }
-                var best: [Int64: RecordMatch?] = [:]
-                for (seq, match) in direct + translated where best[seq] == nil { best[seq] = match }
-                found = best.sorted { $0.key > $1.key }.prefix(limit).map { ($0.key, $0.value) }
-                pageCache.store(found, for: key, generation: generation)
             } else {
-                found = try Self.rows(db, Self.direct(query, paged: true), limit: limit).map { ($0.seq, $0.match) }
+                let direct = try Self.rows(db, Self.direct(query, paged: true), limit: limit)
+                if query.text != nil {
+                    // Each branch walks newest first and stops at the page's end; the page is the newest of both.
+                    let translated = try Self.rows(db, Self.throughTranslations(query, page: direct.count == limit ? direct.last?.seq : nil, probeLimit: translationProbeLimit, db), limit: limit)
+                    var best: [Int64: RecordMatch?] = [:]
+                    for (seq, match) in direct + translated where best[seq] == nil { best[seq] = match }
+                    found = best.sorted { $0.key > $1.key }.prefix(limit).map { ($0.key, $0.value) }
+                } else {
+                    found = direct
+                }
                 pageCache.store(found, for: key, generation: generation)
             }
             let page = Array(found.prefix(query.limit))
             let places = page.map { _ in "?" }.joined(separator: ",")
             let heads = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT seq, origin, id, changeSeq, understood, \(Self.archived) FROM record WHERE seq IN (\(places))"),
+                db.cachedStatement(sql: "SELECT origin, id, \(RecordStamp.columns) FROM record WHERE seq IN (\(places))"),
                 arguments: StatementArguments(page.map(\.seq))
             ).map { row in
                 (
-                    stamp: RecordStamp(seq: row[0], changeSeq: row[3], isUnderstood: row[4], isArchived: row[5]),
-                    reference: RecordReference(origin: try row.decode(NodeSlug.self, atIndex: 1), id: try row.decode(RecordID.self, atIndex: 2))
+                    stamp: RecordStamp(row, from: 2),
+                    reference: RecordReference(origin: try row.decode(NodeSlug.self, atIndex: 0), id: try row.decode(RecordID.self, atIndex: 1))
                 )
             }
             let wanted = heads.filter { !reusing($0.stamp) }.map(\.stamp.seq)
@@ -71,7 +72,19 @@ extension AppDatabase {
 
     /// Whether the record's origin is kept here from an archive, as a selected column.
     static let archived = "EXISTS (SELECT 1 FROM archive WHERE archive.origin = record.origin) AS archived"
+}
 
+extension RecordStamp {
+    /// What a query selects to read a record's stamp, in this order.
+    static let columns = "seq, changeSeq, understood, \(AppDatabase.archived)"
+
+    /// The stamp in `row`, whose `columns` start at index `start`.
+    init(_ row: Row, from start: Int) {
+        self.init(seq: row[start], changeSeq: row[start + 1], isUnderstood: row[start + 2], isArchived: row[start + 3])
+    }
+}
+
+extension AppDatabase {
     /// How many of the records `query` finds (all of them, not one page) have each value of each
     /// facet. The language facet counts a record under its own language and each it is translated into.
     public func facets(of query: RecordQuery, for targets: [Filter.Target]) throws(StoreError) -> [Filter.Target: FacetCounts] {

@@ -70,12 +70,11 @@ extension AppDatabase {
     public func head(origin: NodeSlug, id: RecordID) throws(StoreError) -> RecordHead? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT seq, kind, visibility, deleted, version, changeSeq, understood, \(Self.archived) FROM record WHERE origin = ? AND id = ?"),
+                db.cachedStatement(sql: "SELECT kind, visibility, deleted, version, \(RecordStamp.columns) FROM record WHERE origin = ? AND id = ?"),
                 arguments: [origin, id]
             ).map { row in
                 RecordHead(
-                    type: row[1], visibility: try row.decode(Visibility.self, atIndex: 2), isDeleted: row[3], version: row[4],
-                    stamp: RecordStamp(seq: row[0], changeSeq: row[5], isUnderstood: row[6], isArchived: row[7]))
+                    type: row[0], visibility: try row.decode(Visibility.self, atIndex: 1), isDeleted: row[2], version: row[3], stamp: RecordStamp(row, from: 4))
             }
         }
     }

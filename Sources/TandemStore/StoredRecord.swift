@@ -179,10 +179,6 @@ public struct RecordPage: Sendable {
 
     /// The records read (all of the page's, unless the caller reused some).
     public var records: [StoredRecord] { entries.compactMap(\.record) }
-    /// For a search or a language filter: where each record matched.
-    public var matches: [RecordReference: RecordMatch] {
-        Dictionary(entries.compactMap { entry in entry.match.map { (entry.reference, $0) } }, uniquingKeysWith: { first, _ in first })
-    }
 }
 
 /// What a view of a record is made from besides its signed document: a view made for a stamp

@@ -161,9 +161,9 @@ struct StoreTests {
             var found: [String] = []
             repeat {
                 let page = try database.records(matching: query)
-                found += page.records.map { record in
-                    let title = record.content["title"]?.stringValue ?? "?"
-                    return page.matches[record.reference]?.translation == nil ? title : title + " (translation)"
+                found += page.entries.map { entry in
+                    let title = entry.record?.content["title"]?.stringValue ?? "?"
+                    return entry.match?.translation == nil ? title : title + " (translation)"
                 }
                 query.after = page.next
             } while query.after != nil && found.count < 20

@@ -37,7 +37,8 @@ extension WebController {
             }
             return ["name": filter.name, "label": language.text("filter.\(filter.name)"), "values": values]
         }
-        let items = try found.records.map { record -> [String: Any] in
+        let items = try found.entries.compactMap { entry -> [String: Any]? in
+            guard let record = entry.record else { return nil }
             var content = record.content
             var lang = content["language"]?.stringValue ?? ""
             if let translation = try runtime.translation(of: record, for: [language.rawValue], includeCohort: page.mayReadCohort) {
@@ -50,7 +51,7 @@ extension WebController {
                 "meta": [content["lab"]?.stringValue ?? record.origin.rawValue, content["city"]?.stringValue, fields.choiceLabel(field: "status", in: content)]
                     .compactMap { $0 }.joined(separator: " · "),
             ]
-            if let text = query.text, let match = found.matches[record.reference] {
+            if let text = query.text, let match = entry.match {
                 if let snippet = try database.snippet(of: match.translation ?? record.reference, text: text, open: Highlight.open, close: Highlight.close) {
                     item["snippet"] = Highlight.html(snippet)
                     item["snippetLang"] = match.language
