@@ -61,7 +61,7 @@ extension OpenAPIDocument {
         let names = kind.filters.map(\.name).joined(separator: "|")
         let facets: JSONValue = [
             "name": "facets", "in": "query",
-            "description": .string("Counts for these filters (names separated by commas) over every record found, not one page: \(kind.filters.map(\.name).joined(separator: ", "))"),
+            "description": .string("Counts for these filters (names separated by commas) over every record found, not one page: \(kind.filters.map(\.name).joined(separator: ", ")). Those not counted within the node's time limit are named in facetsTimedOut"),
             "schema": ["type": "string", "pattern": .string("^(\(names))(,(\(names)))*$"), "maxLength": 200],
         ]
         paths.insert(
@@ -166,6 +166,10 @@ extension OpenAPIDocument {
                 "facets": [
                     "type": "object", "description": "For each facet asked for, each value and how many records found have it",
                     "additionalProperties": ["type": "object", "additionalProperties": ["type": "integer", "minimum": 1]],
+                ],
+                "facetsTimedOut": [
+                    "type": "array", "items": ["type": "string"],
+                    "description": "The facets asked for that were not counted within the node's time limit (browse.facetTimeLimit): they are absent from facets",
                 ],
             ],
         ],

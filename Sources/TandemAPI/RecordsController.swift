@@ -76,11 +76,14 @@ struct RecordsController {
         }.joined(separator: ",")
         body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
         if !facets.isEmpty {
-            let counts = try runtime.database.facets(of: query, for: facets.map(\.target))
-            let object = JSONObject(facets.map { facet in
-                (key: facet.name, value: .object(JSONObject((counts[facet.target] ?? []).map { (key: $0.value, value: .number(.integer(Int64($0.count)))) })))
+            let result = try runtime.database.facets(of: query, for: facets.map(\.target), within: runtime.configuration.facetTimeLimit)
+            let object = JSONObject(facets.compactMap { facet in
+                result.counts[facet.target].map { counts in
+                    (key: facet.name, value: .object(JSONObject(counts.map { (key: $0.value, value: .number(.integer(Int64($0.count)))) })))
+                }
             })
-            body += ",\"facets\":" + (try JSONValue.object(object).serialized())
+            let timedOut = facets.filter { result.timedOut.contains($0.target) }.map { JSONValue.string($0.name) }
+            body += ",\"facets\":" + (try JSONValue.object(object).serialized()) + ",\"facetsTimedOut\":" + (try JSONValue.array(timedOut).serialized())
         }
         return .json(body + "}")
     }

@@ -18,6 +18,8 @@ import TandemFederation
 /// - `samples.file` (`samples/paris.jsonl`, relative to the config file; `builtin:samples/paris.jsonl`
 ///   names the copy the binary carries): records loaded into an empty database; empty for none.
 /// - `web.sessionLifetime` (`28800` seconds): how long a browser stays signed in after signing in.
+/// - `browse.facetTimeLimit` (`0.5` seconds; `0` counts none): how long one request may count
+///   facets; those not counted by then are left out and named (`facetsTimedOut`).
 /// - `log.level` (`info`), `log.format` (`text`; `json`: one JSON object a line on standard error).
 /// - `node.url` (`https://<http.host>:<http.port>`): the address peers use, as the cohort directory lists it.
 /// - `federation.directory` (empty: no cohort): the cohort directory file, relative to the config file.
@@ -46,6 +48,8 @@ public struct NodeConfiguration: Sendable {
     public var sync: SyncSettings
     /// How long a browser's sign-in lasts (`web.sessionLifetime`).
     public var sessionLifetime: Duration
+    /// How long one list or browse page may spend counting facets (`browse.facetTimeLimit`).
+    public var facetTimeLimit: Duration
 
     /// Reads and checks every key; a bad value throws an error that names its key.
     /// `baseDirectory` resolves relative file paths of the config file (`samples.file`); with
@@ -114,6 +118,7 @@ public struct NodeConfiguration: Sendable {
             idleTimeout: try seconds("http.idleTimeout", "30", allowZero: false),
             requestTimeout: try seconds("http.requestTimeout", "30", allowZero: false))
         sessionLifetime = try seconds("web.sessionLifetime", "28800", allowZero: false)
+        facetTimeLimit = try seconds("browse.facetTimeLimit", "0.5", allowZero: true)
         let interval = try seconds("sync.interval", "300", allowZero: true)
         let timeout = try seconds("sync.timeout", "10", allowZero: false)
         let deadline = try seconds("sync.deadline", "600", allowZero: false)
@@ -162,6 +167,7 @@ public struct NodeConfiguration: Sendable {
         ]
         if let peers = sync.peers { lines.append("  peers: \(peers.map(\.rawValue).joined(separator: ","))") }
         lines += ["web:", "  sessionLifetime: \(seconds(sessionLifetime))"]
+        lines += ["browse:", "  facetTimeLimit: \(seconds(facetTimeLimit))"]
         lines += ["log:", "  level: \(logLevel.rawValue)", "  format: \(logsJSON ? "json" : "text")"]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -84,22 +84,37 @@ extension RecordStamp {
     }
 }
 
+/// Facet counts for a query, and the facets that could not be counted in time.
+public struct FacetResult: Sendable {
+    /// Each value of each counted facet and how many records found have it, most frequent first.
+    public var counts: [Filter.Target: FacetCounts] = [:]
+    /// The facets still being counted when the time limit passed: their counts are left out.
+    public var timedOut: [Filter.Target] = []
+}
+
 extension AppDatabase {
     /// How many of the records `query` finds (all of them, not one page) have each value of each
     /// facet. The language facet counts a record under its own language and each it is translated into.
-    public func facets(of query: RecordQuery, for targets: [Filter.Target]) throws(StoreError) -> [Filter.Target: FacetCounts] {
+    ///
+    /// Counting reads every record found, so it stops at `timeLimit` (for all the facets together):
+    /// the facets not counted by then are `timedOut`. Both outcomes hold until the next change to
+    /// the records, so asking again costs nothing either way. A limit of zero counts nothing.
+    public func facets(of query: RecordQuery, for targets: [Filter.Target], within timeLimit: Duration) throws(StoreError) -> FacetResult {
         var all = query
         all.after = nil
-        if let text = query.text, Self.textPattern(text) == nil { return Dictionary(uniqueKeysWithValues: targets.map { ($0, []) }) }
+        if let text = query.text, Self.textPattern(text) == nil { return FacetResult(counts: Dictionary(uniqueKeysWithValues: targets.map { ($0, []) })) }
+        if timeLimit <= .zero { return FacetResult(timedOut: targets) }
         let set = all.text != nil ? Self.direct(all, paged: false).union(Self.throughTranslations(all, paged: false)) : Self.direct(all, paged: false).sequences
+        let deadline = ContinuousClock.now + timeLimit
         return try read { db in
-            // Counting every record a query finds is the costly part of a browse page; the counts
-            // hold until a record changes (every change takes the next change position).
             let generation = try Self.changeGeneration(db)
-            let key = "\(all)|\(targets)"
-            if let counts = facetCache.value(for: key, generation: generation) { return counts }
-            var result: [Filter.Target: FacetCounts] = [:]
+            var result = FacetResult()
             for target in targets {
+                let key = "\(all)|\(target)"
+                if let kept = facetCache.value(for: key, generation: generation) {
+                    if let kept { result.counts[target] = kept } else { result.timedOut.append(target) }
+                    continue
+                }
                 let sql: String
                 var arguments = set.arguments
                 switch target {
@@ -129,10 +144,18 @@ extension AppDatabase {
                     sql = "WITH matched(seq) AS (\(set.sql)) SELECT term, COUNT(*) FROM record_term WHERE facet = ? AND recordSeq IN matched GROUP BY term"
                     arguments += [facet]
                 }
-                let counts = try Row.fetchAll(db, sql: sql, arguments: arguments).map { (value: $0[0] as String, count: $0[1] as Int) }
-                result[target] = counts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+                let counts: FacetCounts?
+                do {
+                    counts = try db.stopping(at: deadline, checkingEvery: progressInterval) {
+                        try Row.fetchAll(db, sql: sql, arguments: arguments).map { (value: $0[0] as String, count: $0[1] as Int) }
+                            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+                    }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+                    counts = nil
+                }
+                if let counts { result.counts[target] = counts } else { result.timedOut.append(target) }
+                facetCache.store(counts, for: key, generation: generation)
             }
-            facetCache.store(result, for: key, generation: generation)
             return result
         }
     }

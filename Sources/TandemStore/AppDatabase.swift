@@ -6,14 +6,16 @@ import TandemCore
 /// stores goes through the intent-named methods of its extensions; no SQL leaves this target.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
-    /// Facet counts already computed, until the next change to the records.
-    let facetCache = QueryCache<[Filter.Target: FacetCounts]>()
+    /// Each facet's counts for a query (nil: not counted within the time limit), until the next change to the records.
+    let facetCache = QueryCache<FacetCounts?>()
     /// Which records a query found (positions and where each matched), until the next change.
     let pageCache = QueryCache<[(seq: Int64, match: RecordMatch?)]>()
     /// How many records between a full page of direct matches and the page's start a search
     /// looks into one by one for a matching translation, before it reads every matching
     /// translation instead (both give the same page; tests try each).
     var translationProbeLimit = 2000
+    /// How many SQLite virtual machine steps a time-limited statement runs between looks at the clock.
+    var progressInterval: Int32 = 1000
 
     /// Opens (creating when needed) the database file `tandem.sqlite` in `folder`.
     public static func open(folder: String) throws(StoreError) -> AppDatabase {

@@ -230,6 +230,7 @@ struct RelationsTests {
                 #expect(reply.status == 200, "\(reply.body)")
                 let facets = try #require(try reply.json["facets"]?.objectValue, "\(base)")
                 #expect(facets.keys == names)
+                #expect(try reply.json["facetsTimedOut"] == [])
                 // A facet of the filter already given counts the other values those records have: no list to compare with.
                 for (name, counts) in facets.members where !base.hasPrefix(name + "=") {
                     for (value, count) in try #require(counts.objectValue).members {
@@ -246,7 +247,28 @@ struct RelationsTests {
                 }
             }
             #expect(try await node.get("/api/v1/cases?facets=colour").status == 400)
+            #expect(try await node.get("/api/v1/cases").json["facetsTimedOut"] == nil)
             #expect(try await node.get("/api/v1/practices?facets=status").status == 400)
+        }
+    }
+
+    @Test("facets not counted within browse.facetTimeLimit are named and left out; the list and the browse page still answer")
+    func facetsPastTheTimeLimit() async throws {
+        // A limit of 0 counts none: what a count that ran out of time gives, without waiting for one.
+        try await withNode(settings: ["browse.facetTimeLimit": "0"]) { node in
+            let reply = try await node.get("/api/v1/cases?facets=status,method")
+            #expect(reply.status == 200)
+            #expect(try reply.json["facets"] == [:])
+            #expect(try reply.json["facetsTimedOut"] == ["status", "method"])
+            #expect(try reply.items.map { $0["document"] } == (try await node.get("/api/v1/cases").items.map { $0["document"] }))
+            #expect(try !reply.items.isEmpty)
+
+            let page = try await node.request("GET", "/", headers: [("Accept-Language", "en")])
+            #expect(page.status == 200)
+            #expect(page.body.contains("Some filters are shown without counts"))
+            // A choice's values are still offered; a free value (a city) is not known without counting.
+            #expect(page.body.contains("<option value=\"pilot\">Pilot</option>"), "\(page.body)")
+            #expect(!page.body.contains("<option value=\"Paris\">"))
         }
     }
 

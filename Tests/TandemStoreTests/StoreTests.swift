@@ -173,6 +173,33 @@ struct StoreTests {
         }
     }
 
+    @Test("facet counting stops at its time limit, even inside a statement; the outcome holds until the next change, and the reader goes on serving")
+    func facetCountingStopsAtItsTimeLimit() async throws {
+        var (database, _) = try temporaryDatabase()
+        _ = try await database.apply(try (1...40).map { try caseStudy(title: "Cas \($0)", status: $0 % 3 == 0 ? "implemented" : "pilot") }, receivedFrom: nil)
+        // The clock is looked at after every step of SQLite's machine, and the limit (a nanosecond)
+        // has passed by the first: the count stops inside its statement.
+        database.progressInterval = 1
+        let query = RecordQuery(type: "CaseStudy")
+        let targets: [Filter.Target] = [.column(.status), .column(.city)]
+
+        let stopped = try database.facets(of: query, for: targets, within: .nanoseconds(1))
+        #expect(stopped.counts.isEmpty && stopped.timedOut == targets)
+        // The same connections read on: the stop ended one statement, not the reader.
+        #expect(try database.records(matching: RecordQuery(type: "CaseStudy", limit: 50)).entries.count == 40)
+        // Until a record changes, asking again is answered from what is kept.
+        #expect(try database.facets(of: query, for: targets, within: .seconds(60)).timedOut == targets)
+        #expect(try database.facets(of: query, for: targets, within: .zero).timedOut == targets)
+
+        _ = try await database.apply([try caseStudy(title: "Cas 41", status: "implemented")], receivedFrom: nil)
+        let counted = try database.facets(of: query, for: targets, within: .seconds(60))
+        #expect(counted.timedOut.isEmpty)
+        #expect(counted.counts[.column(.status)]?.map { "\($0.value) \($0.count)" } == ["pilot 27", "implemented 14"])
+        #expect(counted.counts[.column(.city)]?.map { "\($0.value) \($0.count)" } == ["Paris 41"])
+        // A limit of zero counts nothing, even what is kept.
+        #expect(try database.facets(of: query, for: targets, within: .zero).timedOut == targets)
+    }
+
     @Test("paging while records are written neither repeats nor skips a record")
     func pagingWhileWriting() async throws {
         let (database, _) = try temporaryDatabase()

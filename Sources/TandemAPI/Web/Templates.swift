@@ -85,9 +85,10 @@ enum Templates {
         <label for="filter-{{name}}">{{label}}</label>
         <select id="filter-{{name}}" name="{{name}}">
         <option value="">{{t.browse_any}}</option>
-        {{#values}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}} ({{count}})</option>{{/values}}
+        {{#values}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}{{#counted}} ({{count}}){{/counted}}</option>{{/values}}
         </select>
         </div>{{/facets}}
+        {{#uncounted}}<p class="hint">{{t.browse_uncounted}}</p>{{/uncounted}}
         <button type="submit">{{t.browse_apply}}</button>
         {{#filtered}}<p><a href="{{clear}}">{{t.browse_clear}}</a></p>{{/filtered}}
         </form>

@@ -25,15 +25,25 @@ extension WebController {
         query.limit = Self.pageSize
         let found = try database.records(matching: query)
         let facetFilters = kind.filters.filter { Self.browseFacets.contains($0.name) }
-        let counts = try database.facets(of: query, for: facetFilters.map(\.target))
+        let counted = try database.facets(of: query, for: facetFilters.map(\.target), within: runtime.configuration.facetTimeLimit)
         let fields = RecordFields(kind: kind, language: language, pageOf: { _ in nil })
         let facets = facetFilters.map { filter -> [String: Any] in
             let selected = parameters.last { $0.name == filter.name }?.value
-            var values = (counts[filter.target] ?? []).map { count -> [String: Any] in
-                ["value": count.value, "label": label(of: count.value, in: filter, fields: fields), "count": count.count, "selected": count.value == selected]
+            // A facet not counted in time still offers the values it can name without counting: a choice's.
+            let counts: FacetCounts
+            if let found = counted.counts[filter.target] {
+                counts = found
+            } else if case .choice(let choice) = filter.field.type {
+                counts = choice.values.map { (value: $0, count: 0) }
+            } else {
+                counts = []
+            }
+            let isCounted = counted.counts[filter.target] != nil
+            var values = counts.map { count -> [String: Any] in
+                ["value": count.value, "label": label(of: count.value, in: filter, fields: fields), "count": count.count, "counted": isCounted, "selected": count.value == selected]
             }
             if let selected, !values.contains(where: { ($0["value"] as? String) == selected }) {
-                values.append(["value": selected, "label": label(of: selected, in: filter, fields: fields), "count": 0, "selected": true])
+                values.append(["value": selected, "label": label(of: selected, in: filter, fields: fields), "count": 0, "counted": isCounted, "selected": true])
             }
             return ["name": filter.name, "label": language.text("filter.\(filter.name)"), "values": values]
         }
@@ -67,6 +77,7 @@ extension WebController {
                 ["href": PageContext.url("/", [("kind", tab.segment)]), "label": language.kindName(tab, .many), "current": tab == kind]
             },
         ]
+        if !counted.timedOut.isEmpty { values["uncounted"] = true }
         if parameters.contains(where: { $0.name != "cursor" }) { values["filtered"] = true; values["clear"] = PageContext.url("/", [("kind", kind.segment)]) }
         if let next = found.next { values["next"] = page.link(["cursor": PageCursor.encode(next), "lang": nil]) }
         if query.after != nil { values["first"] = page.link(["cursor": nil, "lang": nil]) }
