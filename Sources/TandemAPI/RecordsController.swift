@@ -64,17 +64,24 @@ struct RecordsController {
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let (query, facets) = try Self.query(kind, kinds: runtime.kinds, parameters: parameters, includeCohort: context.mayReadCohort)
         // Records whose view was already made are not read again.
-        var reused: [Int64: String] = [:]
+        var reused: [Int64: ByteBuffer] = [:]
         let page = try runtime.database.records(matching: query) { stamp in
             guard let view = rendered.view(for: stamp) else { return false }
             reused[stamp.seq] = view
             return true
         }
-        var body = "{\"items\":["
-        body += page.entries.compactMap { entry in
-            (reused[entry.stamp.seq] ?? entry.record.map(rendered.view(of:))).map { Self.view($0, match: entry.match) }
-        }.joined(separator: ",")
-        body += "],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null")
+        // The page is written into one buffer: each view's bytes are copied once, as they are.
+        var body = ByteBuffer()
+        body.reserveCapacity(page.entries.reduce(256) { $0 + (reused[$1.stamp.seq]?.readableBytes ?? 4096) + 96 })
+        body.writeStaticString("{\"items\":[")
+        var first = true
+        for entry in page.entries {
+            guard let view = reused[entry.stamp.seq] ?? entry.record.map(rendered.view(of:)) else { continue }
+            if !first { body.writeStaticString(",") }
+            first = false
+            Self.write(view, match: entry.match, into: &body)
+        }
+        body.writeString("],\"next\":" + (page.next.map { "\"\(PageCursor.encode($0))\"" } ?? "null"))
         if !facets.isEmpty {
             let result = try runtime.database.facets(of: query, for: facets.map(\.target), within: runtime.configuration.facetTimeLimit)
             let object = JSONObject(facets.compactMap { facet in
@@ -83,9 +90,10 @@ struct RecordsController {
                 }
             })
             let timedOut = facets.filter { result.timedOut.contains($0.target) }.map { JSONValue.string($0.name) }
-            body += ",\"facets\":" + (try JSONValue.object(object).serialized()) + ",\"facetsTimedOut\":" + (try JSONValue.array(timedOut).serialized())
+            body.writeString(",\"facets\":" + (try JSONValue.object(object).serialized()) + ",\"facetsTimedOut\":" + (try JSONValue.array(timedOut).serialized()))
         }
-        return .json(body + "}")
+        body.writeStaticString("}")
+        return .json(body)
     }
 
     /// The query a list's parameters ask for (filters, search, page), and the facets to count;
@@ -262,21 +270,30 @@ struct RecordsController {
     static func etag(_ record: StoredRecord) -> String { etag(version: record.version) }
     static func etag(version: Int64) -> String { "\"v\(version)\"" }
 
-    /// A record as the API shows it: the signed document and where it came from; in a search or a
-    /// language filter, where it matched.
-    static func view(_ record: StoredRecord, match: RecordMatch? = nil) -> String {
+    /// A record as the API shows it: the signed document and where it came from.
+    static func view(_ record: StoredRecord) -> String {
         let provenance = Self.provenance(
             origin: record.origin, version: record.version, signer: record.signer, storedAt: record.storedAt, receivedFrom: record.receivedFrom,
             understood: record.isUnderstood, archived: record.isArchived)
-        return view("{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}", match: match)
+        return "{\"document\":\(record.documentJSON),\"provenance\":\(provenance)}"
     }
 
-    /// A record's view with where a search matched, when it did.
-    static func view(_ view: String, match: RecordMatch?) -> String {
-        guard let match else { return view }
+    /// A record's view (a JSON object's bytes) with where a search or a language filter matched,
+    /// when it did, written into `buffer`.
+    static func write(_ view: ByteBuffer, match: RecordMatch?, into buffer: inout ByteBuffer) {
+        guard let match else {
+            buffer.writeImmutableBuffer(view)
+            return
+        }
+        buffer.writeImmutableBuffer(view.getSlice(at: view.readerIndex, length: view.readableBytes - 1) ?? view)
+        buffer.writeString(matchMember(match) + "}")
+    }
+
+    /// `,"match":{…}`: the member a listed record gets when a search or a language filter found it.
+    private static func matchMember(_ match: RecordMatch) -> String {
         var object: JSONObject = ["language": .string(match.language), "in": .string(match.translation == nil ? "original" : "translation")]
         object["translation"] = match.translation.map { ["origin": .string($0.origin.rawValue), "id": .string($0.id.description)] }
-        return opened(view) + ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}") + "}"
+        return ",\"match\":" + ((try? JSONValue.object(object).serialized()) ?? "{}")
     }
 
     /// A JSON object's text without its closing brace, to add members to it. (`dropLast()` counted
@@ -355,6 +372,13 @@ extension Response {
     static func json(_ body: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return json(ByteBuffer(string: body), status: status, headers: headers)
+    }
+
+    /// A JSON answer whose bytes are already in a buffer (a kept view is sent without a copy).
+    static func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }
