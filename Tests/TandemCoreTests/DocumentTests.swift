@@ -42,6 +42,25 @@ struct DocumentTests {
     }
 
     @Test(
+        "a record id is a UUID in lowercase, 8-4-4-4-12, and reads back as written",
+        arguments: [
+            ("0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c11", true), ("00000000-0000-4000-8000-000000000000", true), ("ffffffff-ffff-ffff-ffff-ffffffffffff", true),
+            ("0193B7C2-5E1A-7C3D-9A40-2F1E8B6D4C11", false), ("0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c1", false), ("0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c111", false),
+            ("0193b7c25-e1a-7c3d-9a40-2f1e8b6d4c11", false), ("0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c1g", false), ("0193b7c2x5e1a-7c3d-9a40-2f1e8b6d4c11", false),
+            ("0193b7c25e1a7c3d9a402f1e8b6d4c11", false), ("{0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4c1}", false), ("", false), ("0193b7c2-5e1a-7c3d-9a40-2f1e8b6d4cé", false),
+        ])
+    func recordIDs(text: String, valid: Bool) {
+        #expect(RecordID(text)?.description == (valid ? text : nil))
+    }
+
+    @Test("a new record id is a fresh lowercase UUID that reads back")
+    func newRecordIDs() {
+        let id = RecordID()
+        #expect(RecordID(id.description) == id && id != RecordID())
+        #expect(UUID(uuidString: id.description) != nil)
+    }
+
+    @Test(
         "a filter time is any RFC 3339 date or date-time, read as the UTC second",
         arguments: [
             ("2026-11-01", "2026-11-01T00:00:00Z"), ("2026-11-01T08:00:00Z", "2026-11-01T08:00:00Z"),
