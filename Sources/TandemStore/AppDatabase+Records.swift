@@ -68,9 +68,15 @@ extension AppDatabase {
 
     /// What a read checks before it shows the record `origin/id`, without reading its document.
     public func head(origin: NodeSlug, id: RecordID) throws(StoreError) -> RecordHead? {
-        try read { db in
+        if let heads, let head = heads.head(origin: origin.rawValue, id: id.description) { return head }
+        return try headThroughPool(origin: origin, id: id)
+    }
+
+    /// `head(origin:id:)` read through GRDB's pool: in memory, and when the head reader cannot read.
+    func headThroughPool(origin: NodeSlug, id: RecordID) throws(StoreError) -> RecordHead? {
+        try readStatement { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT kind, visibility, deleted, version, \(RecordStamp.columns) FROM record WHERE origin = ? AND id = ?"),
+                db.cachedStatement(sql: HeadReader.sql),
                 arguments: [origin, id]
             ).map { row in
                 RecordHead(

@@ -200,6 +200,36 @@ struct StoreTests {
         #expect(try database.facets(of: query, for: targets, within: .zero).timedOut == targets)
     }
 
+    @Test("a record's head read on the head reader's own connections is the pool's, through every change, and sees each write at once")
+    func headsOnTheirOwnConnections() async throws {
+        let (database, _) = try temporaryDatabase()
+        let heads = try #require(database.heads)
+        let id = RecordID()
+        func both() throws -> (own: String, pool: String) {
+            let own = try #require(heads.head(origin: "paris", id: id.description), "the head reader could not read")
+            func text(_ head: RecordHead?) -> String {
+                head.map { "\($0.type) \($0.visibility) deleted:\($0.isDeleted) v\($0.version) \($0.stamp)" } ?? "none"
+            }
+            return (text(own), text(try database.headThroughPool(origin: NodeSlug("paris")!, id: id)))
+        }
+        var seen: [String] = []
+        for change in [
+            try caseStudy(id: id, title: "Cas"), try caseStudy(id: id, version: 2, title: "Cas modifié", visibility: .cohort),
+            try caseStudy(id: id, version: 3, title: "", deleted: true),
+        ] {
+            let before = try both()
+            _ = try await database.apply([change], receivedFrom: nil)
+            let after = try both()
+            #expect(after.own == after.pool)
+            #expect(after.own != before.own)
+            seen.append(after.own)
+        }
+        #expect(seen[0].hasPrefix("CaseStudy public deleted:false v1"))
+        #expect(seen[1].hasPrefix("CaseStudy cohort deleted:false v2"))
+        #expect(seen[2].hasPrefix("CaseStudy public deleted:true v3"))
+        #expect(try database.head(origin: NodeSlug("paris")!, id: RecordID()) == nil)
+    }
+
     @Test("paging while records are written neither repeats nor skips a record")
     func pagingWhileWriting() async throws {
         let (database, _) = try temporaryDatabase()
