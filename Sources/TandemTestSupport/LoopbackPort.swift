@@ -12,13 +12,20 @@ public enum LoopbackPort {
         return socket.port
     }
 
-    /// A socket bound to a port the system picks, not listening: connections to that port are
-    /// refused, and no one else can take it, until the caller closes the descriptor.
-    public static func bound() -> (descriptor: Int32, port: Int)? {
+    /// A socket bound to `port` (0: a port the system picks), not listening: connections to that
+    /// port are refused, and no one else can take it, until the caller closes the descriptor.
+    /// A port a server just closed may still have connections in TIME_WAIT: `port` is bound with
+    /// SO_REUSEADDR, as a server binds it.
+    public static func bound(port: Int = 0) -> (descriptor: Int32, port: Int)? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }
+        if port != 0 {
+            var one: Int32 = 1
+            setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {

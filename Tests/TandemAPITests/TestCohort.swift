@@ -43,10 +43,14 @@ final class RefusingPort: Sendable {
 
 /// One member of a test cohort: a real node (HTTPS, SQLite file) whose data folder outlives
 /// restarts, so a test can stop it, rotate its key or re-create its database, and start it again.
+/// While it is not serving, its port is held bound (connections are refused), so that no server
+/// of another test running alongside takes it before it starts again.
 final class CohortNode: @unchecked Sendable {
     let slug: NodeSlug
     let folder: String
     let port: Int
+    /// The socket holding the port while the node is not serving.
+    private var reservation: Int32?
     var configuration: NodeConfiguration
     private(set) var runtime: NodeRuntime
     private var group: ServiceGroup?
@@ -55,10 +59,12 @@ final class CohortNode: @unchecked Sendable {
     /// The record kinds its build understands (a test may leave one out, as an older version would).
     var kinds: RecordKinds
 
-    init(slug: NodeSlug, folder: String, port: Int, configuration: NodeConfiguration, kinds: RecordKinds) async throws {
+    /// `reservation` is a socket bound to `port`, held until the node first starts.
+    init(slug: NodeSlug, folder: String, port: Int, reservation: Int32, configuration: NodeConfiguration, kinds: RecordKinds) async throws {
         self.slug = slug
         self.folder = folder
         self.port = port
+        self.reservation = reservation
         self.configuration = configuration
         self.kinds = kinds
         var standalone = configuration
@@ -81,10 +87,22 @@ final class CohortNode: @unchecked Sendable {
         var services: [any Service] = [application]
         if let scheduledSync { services.append(SyncService(job: runtime.syncJob(), interval: scheduledSync, logger: logger, firstRunAfter: .zero)) }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        server = Task { try await group.run() }
+        if let reservation { close(reservation) }
+        reservation = nil
+        // A server that stops before it listens (its port taken after all) ends the wait for its port.
+        let server = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        self.server = server
         self.group = group
         var iterator = ports.makeAsyncIterator()
-        guard await iterator.next() != nil else { throw TestNodeError("\(slug) did not start") }
+        guard await iterator.next() != nil else {
+            self.group = nil
+            self.server = nil
+            let failure = await server.result
+            throw TestNodeError("\(slug) did not start on port \(port): \(failure)")
+        }
     }
 
     func stop() async throws {
@@ -93,6 +111,12 @@ final class CohortNode: @unchecked Sendable {
         try await server.value
         self.group = nil
         self.server = nil
+        guard let socket = LoopbackPort.bound(port: port) else { throw TestNodeError("\(slug) cannot hold its port \(port) while stopped") }
+        reservation = socket.descriptor
+    }
+
+    deinit {
+        if let reservation { close(reservation) }
     }
 
     /// One sync run, as `tandem sync` does it.
@@ -272,7 +296,8 @@ final class TestCohort: @unchecked Sendable {
         var nodes: [CohortNode] = []
         var entries: [String] = []
         for spec in specs {
-            let port = try freePort()
+            guard let reserved = LoopbackPort.bound() else { throw TestNodeError("cannot reserve a port") }
+            let port = reserved.port
             var values: [AbsoluteConfigKey: ConfigValue] = [:]
             func set(_ key: String, _ value: String) { values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(.string(value), isSecret: false) }
             set("node.slug", spec.slug)
@@ -290,7 +315,7 @@ final class TestCohort: @unchecked Sendable {
                 reader: ConfigReader(provider: InMemoryProvider(values: values)),
                 baseDirectory: TestNode.repositoryRoot.appendingPathComponent("Config").path)
             let node = try await CohortNode(
-                slug: NodeSlug(spec.slug)!, folder: folder + "/" + spec.slug, port: port, configuration: configuration, kinds: spec.kinds)
+                slug: NodeSlug(spec.slug)!, folder: folder + "/" + spec.slug, port: port, reservation: reserved.descriptor, configuration: configuration, kinds: spec.kinds)
             nodes.append(node)
             entries.append(entry(spec.slug, CohortDirectory.entry(
                 slug: node.slug, lab: "Lab of \(spec.slug)", city: spec.slug.capitalized, country: "FR", url: node.url,
