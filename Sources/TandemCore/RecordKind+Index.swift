@@ -10,7 +10,7 @@ public struct IndexEntry: Sendable {
     /// For a translation: the record and version it translates.
     public var translates: (origin: String, id: String, version: Int64)?
 
-    public struct Term: Sendable, Equatable {
+    public struct Term: Sendable, Hashable {
         public let facet: String
         public let value: String
 

@@ -28,7 +28,7 @@ extension AppDatabase {
             // Which records a query finds holds until a record changes: a search asked again
             // (a popular word, a page of results reloaded) is not run again.
             let generation = try Self.changeGeneration(db)
-            let key = "\(query)"
+            let key = query
             let found: [(seq: Int64, match: RecordMatch?)]
             if let kept = pageCache.value(for: key, generation: generation) {
                 found = kept
@@ -47,7 +47,8 @@ extension AppDatabase {
             }
             let page = Array(found.prefix(query.limit))
             let places = page.map { _ in "?" }.joined(separator: ",")
-            let heads = try Row.fetchAll(
+            // Each row is decoded where the cursor stands (fetchAll copied every row first: 13 % of a list page).
+            let heads = try Array(Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT origin, id, \(RecordStamp.columns) FROM record WHERE seq IN (\(places))"),
                 arguments: StatementArguments(page.map(\.seq))
             ).map { row in
@@ -55,7 +56,7 @@ extension AppDatabase {
                     stamp: RecordStamp(row, from: 2),
                     reference: RecordReference(origin: try row.decode(NodeSlug.self, atIndex: 0), id: try row.decode(RecordID.self, atIndex: 1))
                 )
-            }
+            })
             let wanted = heads.filter { !reusing($0.stamp) }.map(\.stamp.seq)
             let records = try StoredRecord.fetchAll(
                 db.cachedStatement(sql: "SELECT \(StoredRecord.columns) FROM record WHERE seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))"),
@@ -110,7 +111,7 @@ extension AppDatabase {
             let generation = try Self.changeGeneration(db)
             var result = FacetResult()
             for target in targets {
-                let key = "\(all)|\(target)"
+                let key = FacetKey(query: all, target: target)
                 if let kept = facetCache.value(for: key, generation: generation) {
                     if let kept { result.counts[target] = kept } else { result.timedOut.append(target) }
                     continue
@@ -409,11 +410,11 @@ extension AppDatabase {
 /// What was computed from the records for a query (a page's positions, facet counts), each
 /// valid for the state of the records it was computed in: the last change position then.
 /// Bounded: when full it starts again empty.
-final class QueryCache<Value: Sendable>: Sendable {
-    private let entries = Mutex<[String: (generation: Int64, value: Value)]>([:])
+final class QueryCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries = Mutex<[Key: (generation: Int64, value: Value)]>([:])
     static var capacity: Int { 512 }
 
-    func value(for key: String, generation: Int64) -> Value? {
+    func value(for key: Key, generation: Int64) -> Value? {
         entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? $0.value : nil } }
     }
 
@@ -422,10 +423,16 @@ final class QueryCache<Value: Sendable>: Sendable {
         entries.withLock { $0.removeAll() }
     }
 
-    func store(_ value: Value, for key: String, generation: Int64) {
+    func store(_ value: Value, for key: Key, generation: Int64) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = (generation, value)
         }
     }
+}
+
+/// One facet of one query (every page of it): what a facet count is kept under.
+struct FacetKey: Hashable, Sendable {
+    let query: RecordQuery
+    let target: Filter.Target
 }

@@ -7,9 +7,9 @@ import TandemCore
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// Each facet's counts for a query (nil: not counted within the time limit), until the next change to the records.
-    let facetCache = QueryCache<FacetCounts?>()
+    let facetCache = QueryCache<FacetKey, FacetCounts?>()
     /// Which records a query found (positions and where each matched), until the next change.
-    let pageCache = QueryCache<[(seq: Int64, match: RecordMatch?)]>()
+    let pageCache = QueryCache<RecordQuery, [(seq: Int64, match: RecordMatch?)]>()
     /// How many records between a full page of direct matches and the page's start a search
     /// looks into one by one for a matching translation, before it reads every matching
     /// translation instead (both give the same page; tests try each).

@@ -137,7 +137,7 @@ public enum ApplyOutcome: Sendable, Equatable {
 }
 
 /// Filters and paging for browsing one kind of record.
-public struct RecordQuery: Sendable {
+public struct RecordQuery: Sendable, Hashable {
     /// The document type listed (`CaseStudy`).
     public var type: String
     public var origin: NodeSlug?
