@@ -1,6 +1,8 @@
 import Foundation
+import NIOCore
 import Testing
 
+@testable import TandemAPI
 @testable import TandemCore
 @testable import TandemCrypto
 @testable import TandemStore
@@ -77,6 +79,24 @@ struct EditTests {
             #expect(try await node.request("DELETE", location, as: .editor).status == 200)
             #expect(try await node.get(location, as: .editor).status == 410)
             #expect(try await node.get("/api/v1/cases", as: .editor).items.isEmpty)
+        }
+    }
+
+    @Test("kept views start again empty when full, and a view is made anew, the same, for a record no longer kept; a changed stamp is never answered from what is kept")
+    func keptViewsWhenFull() async throws {
+        try await withNode { node in
+            let records = Array(try node.database.allRecords().prefix(3))
+            try #require(records.count == 3)
+            let views = RenderedRecords(capacity: 2)
+            let made = records.map { views.view(of: $0) }
+            // The third view found two kept: they were let go, and the third kept.
+            #expect(views.view(for: records[0].stamp) == nil && views.view(for: records[1].stamp) == nil)
+            #expect(views.view(for: records[2].stamp) == made[2])
+            #expect(views.view(of: records[0]) == made[0])
+            #expect(views.view(of: records[0]) == ByteBuffer(string: RecordsController.view(records[0])))
+            let stamp = records[2].stamp
+            let changed = RecordStamp(seq: stamp.seq, changeSeq: stamp.changeSeq + 1000, isUnderstood: stamp.isUnderstood, isArchived: stamp.isArchived)
+            #expect(views.view(for: changed) == nil)
         }
     }
 

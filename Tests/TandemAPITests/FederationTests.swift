@@ -30,7 +30,7 @@ struct FederationTests {
             let mexicoSample = try #require(try mexico.database.allRecords().first { $0.origin == mexico.slug && $0.type == "CaseStudy" && $0.id != mexicoCohortOnly.id })
             let edited = try await mexico.runtime.node.update(mexicoSample, expectedVersion: 1, visibility: nil, content: caseContent("Versión revisada"))
             let doomed = try await rennes.write("Hackathon à supprimer")
-            try await rennes.runtime.node.delete(doomed, expectedVersion: 1)
+            _ = try await rennes.runtime.node.delete(doomed, expectedVersion: 1)
 
             for node in [paris, mexico, rennes] {
                 for report in try await node.sync() {
@@ -389,7 +389,7 @@ struct FederationTests {
 
     static func get(_ client: HTTPClient, _ node: CohortNode, _ path: String, signedBy key: Ed25519PrivateKey? = nil, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: node.url + path)
-        for (name, value) in try key.map { try signedHeaders(for: node, path, key: $0) } ?? headers { request.headers.add(name: name, value: value) }
+        for (name, value) in try (key.map { try signedHeaders(for: node, path, key: $0) } ?? headers) { request.headers.add(name: name, value: value) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))

@@ -159,7 +159,7 @@ struct WebTests {
     @Test("a form without its token is refused, whoever posts it: no record is written")
     func formsNeedTheirToken() async throws {
         try await withNode { node in
-            let before = try await node.database.recordCounts().reduce(0) { $0 + $1.count }
+            let before = try node.database.recordCounts().reduce(0) { $0 + $1.count }
             let browser = PageBrowser(node)
             // Signing in needs the sign-in page's token too.
             var page = try await browser.post("/sign-in", [("token", node.editorToken)])
@@ -180,14 +180,14 @@ struct WebTests {
             let strangerToken = try #require(try await stranger.get("/sign-in").formToken)
             #expect(try await browser.post("/cases/new", [("csrf", strangerToken)] + content).status == 403)
             #expect(try await browser.post("/sign-out", []).status == 403)
-            #expect(try await node.database.recordCounts().reduce(0) { $0 + $1.count } == before)
+            #expect(try node.database.recordCounts().reduce(0) { $0 + $1.count } == before)
             // A form larger than the node takes is refused whole (the body's limit; a slow body is the connection's).
             let large = try await browser.post("/cases/new", [("csrf", token), ("summary", String(repeating: "a", count: 1_100_000))] + content)
             #expect(large.status == 413)
             // With its token, the same form publishes.
             page = try await browser.post("/cases/new", [("csrf", token)] + content)
             #expect(page.status == 303 && page.header("Location")?.hasPrefix("/cases/paris/") == true)
-            #expect(try await node.database.recordCounts().reduce(0) { $0 + $1.count } == before + 1)
+            #expect(try node.database.recordCounts().reduce(0) { $0 + $1.count } == before + 1)
         }
     }
 
