@@ -164,7 +164,7 @@ extension OpenAPIDocument {
                 "items": ["type": "array", "items": JSONValue.string("ListedRecord").schemaReference],
                 "next": ["type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last page"],
                 "facets": [
-                    "type": "object", "description": "For each facet asked for, each value and how many records found have it",
+                    "type": "object", "description": "For each facet asked for and counted (not in facetsTimedOut), each value and how many records found have it",
                     "additionalProperties": ["type": "object", "additionalProperties": ["type": "integer", "minimum": 1]],
                 ],
                 "facetsTimedOut": [

@@ -285,7 +285,9 @@ struct RecordsController {
             buffer.writeImmutableBuffer(view)
             return
         }
-        buffer.writeImmutableBuffer(view.getSlice(at: view.readerIndex, length: view.readableBytes - 1) ?? view)
+        // The view without its closing brace, then the member and the brace.
+        precondition(view.readableBytesView.last == UInt8(ascii: "}"), "a record's view is a JSON object")
+        buffer.writeImmutableBuffer(view.getSlice(at: view.readerIndex, length: view.readableBytes - 1)!)
         buffer.writeString(matchMember(match) + "}")
     }
 

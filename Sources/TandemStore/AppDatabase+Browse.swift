@@ -81,7 +81,12 @@ extension RecordStamp {
 
     /// The stamp in `row`, whose `columns` start at index `start`.
     init(_ row: Row, from start: Int) {
-        self.init(seq: row[start], changeSeq: row[start + 1], isUnderstood: row[start + 2], isArchived: row[start + 3])
+        self.init({ row[$0] }, from: start)
+    }
+
+    /// The stamp in a row whose `columns` start at index `start`, each read by `integer`.
+    init(_ integer: (Int) -> Int64, from start: Int) {
+        self.init(seq: integer(start), changeSeq: integer(start + 1), isUnderstood: integer(start + 2) != 0, isArchived: integer(start + 3) != 0)
     }
 }
 
@@ -98,11 +103,15 @@ extension AppDatabase {
     /// facet. The language facet counts a record under its own language and each it is translated into.
     ///
     /// Counting reads every record found, so it stops at `timeLimit` (for all the facets together):
-    /// the facets not counted by then are `timedOut`. Both outcomes hold until the next change to
-    /// the records, so asking again costs nothing either way. A limit of zero counts nothing.
+    /// the facets not counted by then are `timedOut`. Counts hold until the next change to the
+    /// records. A facet not counted is not tried again until the next change either, unless a
+    /// request has more time left for it, or a minute has passed (a busy moment may have stopped
+    /// it). A limit of zero counts nothing.
     public func facets(of query: RecordQuery, for targets: [Filter.Target], within timeLimit: Duration) throws(StoreError) -> FacetResult {
+        // Every page of the query: the cursor and the page's size do not change the counts.
         var all = query
         all.after = nil
+        all.limit = 0
         if let text = query.text, Self.textPattern(text) == nil { return FacetResult(counts: Dictionary(uniqueKeysWithValues: targets.map { ($0, []) })) }
         if timeLimit <= .zero { return FacetResult(timedOut: targets) }
         let set = all.text != nil ? Self.direct(all, paged: false).union(Self.throughTranslations(all, paged: false)) : Self.direct(all, paged: false).sequences
@@ -112,9 +121,16 @@ extension AppDatabase {
             var result = FacetResult()
             for target in targets {
                 let key = FacetKey(query: all, target: target)
-                if let kept = facetCache.value(for: key, generation: generation) {
-                    if let kept { result.counts[target] = kept } else { result.timedOut.append(target) }
+                let (now, budget) = (ContinuousClock.now, deadline - ContinuousClock.now)
+                switch facetCache.value(for: key, generation: generation) {
+                case .counted(let counts)?:
+                    result.counts[target] = counts
                     continue
+                case .timedOut(let had, let at)? where budget <= had && now - at < Self.countAgainAfter:
+                    result.timedOut.append(target)
+                    continue
+                default:
+                    break
                 }
                 let sql: String
                 var arguments = set.arguments
@@ -155,11 +171,14 @@ extension AppDatabase {
                     counts = nil
                 }
                 if let counts { result.counts[target] = counts } else { result.timedOut.append(target) }
-                facetCache.store(counts, for: key, generation: generation)
+                facetCache.store(counts.map(FacetOutcome.counted) ?? .timedOut(budget: budget, at: now), for: key, generation: generation)
             }
             return result
         }
     }
+
+    /// How long a facet not counted in time is answered as such before it is counted again.
+    static let countAgainAfter = Duration.seconds(60)
 
     /// The position of the last change to the records: any write, sync or deletion moves it, so
     /// whatever was computed from the records at one generation holds until it moves.
@@ -435,4 +454,10 @@ final class QueryCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 struct FacetKey: Hashable, Sendable {
     let query: RecordQuery
     let target: Filter.Target
+}
+
+/// What counting one facet of one query gave: its counts, or none within `budget`, counted `at`.
+enum FacetOutcome: Sendable {
+    case counted(FacetCounts)
+    case timedOut(budget: Duration, at: ContinuousClock.Instant)
 }

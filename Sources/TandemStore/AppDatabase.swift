@@ -6,8 +6,8 @@ import TandemCore
 /// stores goes through the intent-named methods of its extensions; no SQL leaves this target.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
-    /// Each facet's counts for a query (nil: not counted within the time limit), until the next change to the records.
-    let facetCache = QueryCache<FacetKey, FacetCounts?>()
+    /// Each facet's counts for a query, or that it was not counted in time, until the next change to the records.
+    let facetCache = QueryCache<FacetKey, FacetOutcome>()
     /// Which records a query found (positions and where each matched), until the next change.
     let pageCache = QueryCache<RecordQuery, [(seq: Int64, match: RecordMatch?)]>()
     /// How many records between a full page of direct matches and the page's start a search
@@ -36,10 +36,13 @@ public struct AppDatabase: Sendable {
         do { return try AppDatabase(try DatabaseQueue(configuration: configuration)) } catch { throw .unavailable("\(error)") }
     }
 
+    /// Seconds a connection waits for a busy writer before it fails.
+    static let busyTimeout: TimeInterval = 10
+
     /// Every connection waits for a busy writer instead of failing, and knows the search tokenizer.
     private static var configuration: Configuration {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in try SearchTokenizer.register(on: db) }
         return configuration
     }
@@ -271,6 +274,7 @@ public struct AppDatabase: Sendable {
     /// Moves everything in the write-ahead log into the file, and closes it (a restore closes the
     /// copy it prepared before moving the file into place).
     public func close() throws(StoreError) {
+        heads?.close()
         do {
             _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try writer.close()

@@ -10,22 +10,59 @@ import TandemCore
 final class HeadReader: Sendable {
     static let sql = "SELECT kind, visibility, deleted, version, \(RecordStamp.columns) FROM record WHERE origin = ?1 AND id = ?2"
     private let path: String
-    private let idle = Mutex<[Connection]>([])
-    /// How many idle connections are kept; more are closed when put back.
-    private let keep = 8
+    private let state = Mutex(State())
+    /// At most this many connections are open; past it, a read goes through the pool.
+    private let connectionLimit = 8
+
+    private struct State {
+        var idle: [Connection] = []
+        var open = 0
+        /// Set when a connection could not be opened, or the database was closed: no more are.
+        var isOff = false
+    }
 
     init(path: String) {
         self.path = path
     }
 
-    /// The head of `origin/id` (nil inside when there is no such record), or nil when the read failed.
+    /// The head of `origin/id` (nil inside when there is no such record), or nil when this reader
+    /// cannot read it (the caller reads through the pool).
     func head(origin: String, id: String) -> RecordHead?? {
-        guard let connection = idle.withLock({ $0.popLast() }) ?? Connection(path: path) else { return nil }
+        enum Taken { case idle(Connection), new, none }
+        let taken = state.withLock { state -> Taken in
+            if let connection = state.idle.popLast() { return .idle(connection) }
+            guard !state.isOff, state.open < connectionLimit else { return .none }
+            state.open += 1
+            return .new
+        }
+        let connection: Connection
+        switch taken {
+        case .idle(let idle): connection = idle
+        case .none: return nil
+        case .new:
+            guard let opened = Connection(path: path) else {
+                state.withLock { state in
+                    state.open -= 1
+                    state.isOff = true
+                }
+                return nil
+            }
+            connection = opened
+        }
         let head = connection.head(origin: origin, id: id)
-        if head != nil {
-            idle.withLock { idle in if idle.count < keep { idle.append(connection) } }
+        state.withLock { state in
+            if head != nil, !state.isOff { state.idle.append(connection) } else { state.open -= 1 }
         }
         return head
+    }
+
+    /// Closes the idle connections and opens no more (the database is being closed).
+    func close() {
+        state.withLock { state in
+            state.isOff = true
+            state.open -= state.idle.count
+            state.idle = []  // Each closes as it is let go.
+        }
     }
 
     /// One read-only connection and its prepared statement; used by one thread at a time.
@@ -39,7 +76,7 @@ final class HeadReader: Sendable {
                 sqlite3_close_v2(db)
                 return nil
             }
-            sqlite3_busy_timeout(db, 10_000)
+            sqlite3_busy_timeout(db, Int32(AppDatabase.busyTimeout * 1000))
             var statement: OpaquePointer?
             guard sqlite3_prepare_v3(db, HeadReader.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
                 sqlite3_close_v2(db)
@@ -67,10 +104,9 @@ final class HeadReader: Sendable {
                 return .some(nil)
             case SQLITE_ROW:
                 guard let kind = text(0), let visibility = text(1).flatMap(Visibility.init(rawValue:)) else { return nil }
-                let integer = { (column: Int32) in sqlite3_column_int64(self.statement, column) }
+                let integer = { (column: Int) in sqlite3_column_int64(self.statement, Int32(column)) }
                 return RecordHead(
-                    type: kind, visibility: visibility, isDeleted: integer(2) != 0, version: integer(3),
-                    stamp: RecordStamp(seq: integer(4), changeSeq: integer(5), isUnderstood: integer(6) != 0, isArchived: integer(7) != 0))
+                    type: kind, visibility: visibility, isDeleted: integer(2) != 0, version: integer(3), stamp: RecordStamp(integer, from: 4))
             default:
                 return nil
             }

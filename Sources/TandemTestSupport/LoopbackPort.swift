@@ -13,9 +13,10 @@ public enum LoopbackPort {
     }
 
     /// A socket bound to `port` (0: a port the system picks), not listening: connections to that
-    /// port are refused, and no one else can take it, until the caller closes the descriptor.
-    /// A port a server just closed may still have connections in TIME_WAIT: `port` is bound with
-    /// SO_REUSEADDR, as a server binds it.
+    /// port are refused until the caller closes the descriptor. A port the system picks is taken by
+    /// no one else meanwhile. A given `port` is bound with SO_REUSEADDR, as a server binds it (a
+    /// port a server just closed may still have connections in TIME_WAIT), so another socket that
+    /// sets it too could still bind that port; the system does not pick it for others.
     public static func bound(port: Int = 0) -> (descriptor: Int32, port: Int)? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }

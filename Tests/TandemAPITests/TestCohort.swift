@@ -309,6 +309,7 @@ final class TestCohort: @unchecked Sendable {
             set("sync.timeout", String(spec.timeout))
             set("sync.deadline", String(spec.deadline))
             set("sync.pageSize", String(spec.pageSize))
+            set("browse.facetTimeLimit", "60")
             if let samples = spec.samples { set("samples.file", samples) }
             if let peers = spec.peers { set("sync.peers", peers.joined(separator: ",")) }
             let configuration = try NodeConfiguration(

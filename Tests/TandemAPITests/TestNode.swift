@@ -37,6 +37,8 @@ final class TestNode: Sendable {
             "data.dir": .init(.string(folder), isSecret: false), "http.port": .init(.string("0"), isSecret: false),
         ]
         if samples { values["samples.file"] = .init(.string("samples/paris.jsonl"), isSecret: false) }
+        // Tests compare facet counts with lists: a busy moment of the machine must not leave them uncounted.
+        values["browse.facetTimeLimit"] = .init(.string("60"), isSecret: false)
         for (key, value) in settings { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false) }
         let configuration = try NodeConfiguration(
             reader: ConfigReader(provider: InMemoryProvider(values: values)),

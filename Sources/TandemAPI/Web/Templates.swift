@@ -88,7 +88,7 @@ enum Templates {
         {{#values}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}{{#counted}} ({{count}}){{/counted}}</option>{{/values}}
         </select>
         </div>{{/facets}}
-        {{#uncounted}}<p class="hint">{{t.browse_uncounted}}</p>{{/uncounted}}
+        {{#uncounted}}<p class="hint">{{uncounted}}</p>{{/uncounted}}
         <button type="submit">{{t.browse_apply}}</button>
         {{#filtered}}<p><a href="{{clear}}">{{t.browse_clear}}</a></p>{{/filtered}}
         </form>

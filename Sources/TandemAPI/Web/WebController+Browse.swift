@@ -30,15 +30,10 @@ extension WebController {
         let facets = facetFilters.map { filter -> [String: Any] in
             let selected = parameters.last { $0.name == filter.name }?.value
             // A facet not counted in time still offers the values it can name without counting: a choice's.
-            let counts: FacetCounts
-            if let found = counted.counts[filter.target] {
-                counts = found
-            } else if case .choice(let choice) = filter.field.type {
-                counts = choice.values.map { (value: $0, count: 0) }
-            } else {
-                counts = []
-            }
-            let isCounted = counted.counts[filter.target] != nil
+            let found = counted.counts[filter.target]
+            let isCounted = found != nil
+            var counts = found ?? []
+            if !isCounted, case .choice(let choice) = filter.field.type { counts = choice.values.map { (value: $0, count: 0) } }
             var values = counts.map { count -> [String: Any] in
                 ["value": count.value, "label": label(of: count.value, in: filter, fields: fields), "count": count.count, "counted": isCounted, "selected": count.value == selected]
             }
@@ -77,7 +72,9 @@ extension WebController {
                 ["href": PageContext.url("/", [("kind", tab.segment)]), "label": language.kindName(tab, .many), "current": tab == kind]
             },
         ]
-        if !counted.timedOut.isEmpty { values["uncounted"] = true }
+        if !counted.timedOut.isEmpty {
+            values["uncounted"] = language.text(runtime.configuration.facetTimeLimit == .zero ? "browse.uncountedOff" : "browse.uncounted")
+        }
         if parameters.contains(where: { $0.name != "cursor" }) { values["filtered"] = true; values["clear"] = PageContext.url("/", [("kind", kind.segment)]) }
         if let next = found.next { values["next"] = page.link(["cursor": PageCursor.encode(next), "lang": nil]) }
         if query.after != nil { values["first"] = page.link(["cursor": nil, "lang": nil]) }
