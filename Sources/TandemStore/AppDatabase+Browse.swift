@@ -121,7 +121,8 @@ extension AppDatabase {
             var result = FacetResult()
             for target in targets {
                 let key = FacetKey(query: all, target: target)
-                let (now, budget) = (ContinuousClock.now, deadline - ContinuousClock.now)
+                let now = ContinuousClock.now
+                let budget = deadline - now
                 switch facetCache.value(for: key, generation: generation) {
                 case .counted(let counts)?:
                     result.counts[target] = counts
