@@ -158,8 +158,13 @@ extension Tandem {
                   curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
                     -d '{"content": {"title": "Mercado de ideas", "summary": "Una feria de prototipos.", "language": "es", "status": "pilot"}}' \\
                     \(url("mexico-city"))/api/v1/cases
+                  # The Mexico City lab translates Paris' jobs hackathon into Spanish: its own signed record, linked to the version it translates.
+                  curl --cacert \(folder)/mexico-city/cert.pem -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                    -d '{"content": {"language": "es", "title": "Hackatón por el empleo", "summary": "Un fin de semana en el que desarrolladores y buscadores de empleo crean juntos herramientas para encontrar trabajo."}}' \\
+                    \(url("mexico-city"))/api/v1/cases/paris/\(Self.hackathon)/translations
                   \(command) sync --config \(folder)/paris.yaml
                   \(command) sync --config \(folder)/rennes.yaml
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.hackathon)?lang=es'
                   \(command) status --config \(folder)/rennes.yaml
                 Ctrl-C stops all three nodes.
                 """)
