@@ -140,6 +140,10 @@ struct WebTests {
             page = try await spanish.get("/?lang=xx")
             #expect(page.status == 200 && page.html.contains("<html lang=\"fr\">"))
 
+            // No Spanish translation held yet: the case is shown in French, and the page says so.
+            let untranslated = try await PageBrowser(node, acceptLanguage: "es").get(Self.heatwave)
+            #expect(untranslated.html.contains("<h1 lang=\"fr\">Résilience lors des vagues de chaleur</h1>"))
+            #expect(untranslated.html.contains("Este nodo aún no tiene una traducción al español: el registro se muestra tal como se escribió, en francés."))
             // A Spanish translation of the heat-wave case: a Spanish reader gets it, saying whose it is and of which version.
             let translation: JSONObject = ["language": "es", "title": "Resiliencia ante las olas de calor", "summary": "Un taller co-diseñó soluciones con agentes."]
             let posted = try await node.request("POST", "/api/v1\(Self.heatwave)/translations", body: try editBody(translation), as: .editor)
@@ -153,6 +157,7 @@ struct WebTests {
             let french = try await PageBrowser(node, acceptLanguage: "fr").get(Self.heatwave)
             #expect(french.html.contains("<h1 lang=\"fr\">Résilience lors des vagues de chaleur</h1>"))
             #expect(french.html.contains("espagnol, par La Transfo, Ville de Paris, de la version 1"))
+            #expect(!french.html.contains("traduction en français"), "the French reader reads it as written, with no notice")
         }
     }
 

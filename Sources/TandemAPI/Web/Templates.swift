@@ -137,6 +137,7 @@ enum Templates {
         <h1 lang="{{lang}}">{{title}}</h1>
         <p class="meta">{{about}}</p>
         {{#translation}}<p class="notice">{{translation}} {{#stale}}<strong>{{stale}}</strong>{{/stale}} <a href="{{originalHref}}">{{originalLabel}}</a></p>{{/translation}}
+        {{#untranslated}}<p class="notice">{{untranslated}}</p>{{/untranslated}}
         {{#cohortOnly}}<p class="notice">{{t.record_cohortOnly}}</p>{{/cohortOnly}}
         {{#canEdit}}<ul class="actions">
         <li><a class="button" href="{{editHref}}">{{t.record_edit}}</a></li>

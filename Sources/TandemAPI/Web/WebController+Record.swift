@@ -51,6 +51,11 @@ extension WebController {
             if translation.isStale { values["stale"] = language.text("record.shownStale", translation.translates, record.version) }
             values["originalHref"] = PageContext.url(path, [("original", "1")])
             values["originalLabel"] = language.text("record.showOriginal", language.languageName(original["language"]?.stringValue ?? ""))
+        } else if !showOriginal, let written = original["language"]?.stringValue,
+            written.split(separator: "-").first.map({ $0.lowercased() }) != language.rawValue
+        {
+            // Written in another language and no translation held: the reader is told, not left guessing.
+            values["untranslated"] = language.text("record.untranslated", language.languageName(language.rawValue), language.languageName(written))
         }
         let fields = RecordFields(kind: kind, language: language, pageOf: { pageAddress($0, includeCohort: page.mayReadCohort) })
         values["title"] = content["title"]?.stringValue ?? ""
