@@ -152,6 +152,13 @@ struct WebTests {
             #expect(page.html.contains("<h1 lang=\"es\">Resiliencia ante las olas de calor</h1>"))
             #expect(page.html.contains("Mostrado en español: traducido por La Transfo, Ville de Paris a partir de la versión 1."))
             #expect(page.html.contains("Leer el original (francés)"))
+            // Once the original changes, the page still shows the translation, and says it is of an older version.
+            var edited = try await node.get("/api/v1\(Self.heatwave)").json["document"]?.objectValue?["content"]?.objectValue ?? [:]
+            edited["summary"] = "Le dispositif a été reconduit."
+            #expect(try await node.request("PUT", "/api/v1\(Self.heatwave)", body: try editBody(edited), as: .editor).status == 200)
+            page = try await PageBrowser(node, acceptLanguage: "es").get(Self.heatwave)
+            #expect(page.html.contains("<h1 lang=\"es\">Resiliencia ante las olas de calor</h1>"))
+            #expect(page.html.contains("Esta traducción es de la versión 1; el original va en la versión 2 y cambió desde entonces."))
             let original = try await PageBrowser(node, acceptLanguage: "es").get(Self.heatwave + "?original=1")
             #expect(original.html.contains("<h1 lang=\"fr\">Résilience lors des vagues de chaleur</h1>"))
             let french = try await PageBrowser(node, acceptLanguage: "fr").get(Self.heatwave)
@@ -299,6 +306,18 @@ struct WebTests {
             var page = try await browser.get("/?q=resilience")
             #expect(page.html.contains(">Résilience lors des vagues de chaleur</a></h3>"))
             #expect(page.html.contains("<mark>Résilience</mark>"))
+            // A match in a translation says so. The citizen card case is written in French; "tarjeta" is in its Spanish
+            // translation, and the English reader gets its title from its English one.
+            page = try await browser.get("/?q=tarjeta")
+            #expect(page.html.contains(">Improving the Paris Citizen Card</a></h3>") && page.html.contains("<p class=\"matched\">Found in its Spanish translation</p>"))
+            // Every link of the home page and of a record's page leads somewhere on this node (a reader of its own, so its language stays).
+            let crawler = PageBrowser(node)
+            for address in ["/", Self.heatwave] {
+                let html = try await crawler.get(address).html
+                let links = Set(html.matches(of: /href="(\/[^"]*)"/).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") })
+                #expect(links.count > 5 && links.contains("/openapi.json"), "\(links)")
+                for link in links { #expect(try await PageBrowser(node).get(link).status == 200, "\(address) links to \(link)") }
+            }
             // The counts shown are the API's facet counts.
             let api = try await node.get("/api/v1/cases?facets=status,method")
             let statuses = try #require(try api.json["facets"]?.objectValue?["status"]?.objectValue)

@@ -57,7 +57,7 @@ enum Templates {
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         {{{content}}}
         </main>
-        <footer><p>{{t.site_tagline}} · <a href="/api/v1/openapi.json">{{t.nav_api}}</a></p></footer>
+        <footer><p>{{t.site_tagline}} · <a href="/openapi.json">{{t.nav_api}}</a></p></footer>
         </body>
         </html>
 
