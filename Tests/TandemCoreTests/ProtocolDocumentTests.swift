@@ -39,7 +39,7 @@ struct ProtocolDocumentTests {
     func kindsAreSpecified(type: String) throws {
         let text = try Self.protocolText
         let kind = try #require(RecordKinds.standard.kind(type: type))
-        let start = try #require(text.range(of: "### `\(type)` (`/api/v1/\(kind.segment)`)"), "no section for \(type)").upperBound
+        let start = try #require(text.range(of: "### `\(type)` (`/api/v1/\(kind.segment)"), "no section for \(type)").upperBound
         let end = [text.range(of: "\n### ", range: start..<text.endIndex), text.range(of: "\n## ", range: start..<text.endIndex)]
             .compactMap { $0?.lowerBound }.min() ?? text.endIndex
         let section = text[start..<end]
