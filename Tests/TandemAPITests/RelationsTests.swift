@@ -324,8 +324,9 @@ struct RelationsTests {
         try await withCohort([.init(slug: "paris"), .init(slug: "mexico-city"), .init(slug: "rennes")], fakes: [nantes]) { cohort in
             let (paris, mexico, rennes) = (cohort["paris"], cohort["mexico-city"], cohort["rennes"])
             let tokens = (paris: try await paris.editorToken(), mexico: try await mexico.editorToken(), rennes: try await rennes.editorToken())
-            func adapting(_ title: String, from references: [String]) throws -> String {
+            func adapting(_ title: String, from references: [String], more: JSONObject = [:]) throws -> String {
                 var content = caseContent(title)
+                for (name, value) in more.members { content[name] = value }
                 content["adaptedFrom"] = .array(references.map { reference in
                     let parts = reference.split(separator: "/").suffix(2).map(String.init)
                     return ["origin": .string(parts[0]), "id": .string(parts[1])]
@@ -333,8 +334,13 @@ struct RelationsTests {
                 return try editBody(content)
             }
             let hackathon = try #require(try await paris.request("POST", "/api/v1/cases", body: try editBody(caseContent("Hackathon pour l'emploi")), token: tokens.paris).header("Location"))
+            // What a reader of the tree compares: where, who, how far it got, when, and what came of it.
+            let mexicoCity: JSONObject = [
+                "city": "Ciudad de México", "lab": "Laboratorio para la Ciudad", "status": "implemented",
+                "period": ["start": "2024-03", "end": "2024-06-30"], "results": "Cuarenta personas encontraron empleo.",
+            ]
             _ = try await mexico.sync()
-            let hackaton = try #require(try await mexico.request("POST", "/api/v1/cases", body: try adapting("Hackatón por el empleo", from: [hackathon]), token: tokens.mexico).header("Location"))
+            let hackaton = try #require(try await mexico.request("POST", "/api/v1/cases", body: try adapting("Hackatón por el empleo", from: [hackathon], more: mexicoCity), token: tokens.mexico).header("Location"))
             _ = try await rennes.sync()
             let notHeld = "/api/v1/cases/lille/\(RecordID())"
             let rennesOne = try await rennes.request("POST", "/api/v1/cases", body: try adapting("Hackathon des contrats", from: [hackaton, notHeld]), token: tokens.rennes)
@@ -346,6 +352,7 @@ struct RelationsTests {
                 let tree = try await node.request("GET", hackathon + "/adaptations")
                 let first = try #require(try tree.items.first, "\(node.slug): \(tree.body)")
                 #expect(first["origin"] == "mexico-city" && first["title"] == "Hackatón por el empleo" && first["held"] == true)
+                for (name, value) in mexicoCity.members { #expect(first[name] == value, "\(node.slug): \(name)") }
                 let second = try #require(first["adaptations"]?.arrayValue?.first?.objectValue)
                 #expect(second["origin"] == "rennes" && second["adaptations"] == [])
                 #expect(try tree.json["adaptedFrom"] == [])
