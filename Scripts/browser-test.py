@@ -221,6 +221,7 @@ class Run:
         self.check("translate")
         self.submit()
         self.expect(d.find_element(By.TAG_NAME, "h1").text == "Parc co-conçu", "the French translation is shown")
+        self.expect(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es", "the pages stay in Spanish")
         self.check("translated")
         # 10. The cohort page, and the home page at phone width.
         d.get(self.base + "/cohort")

@@ -161,8 +161,8 @@ extension WebController {
             var translation: StoredRecord?
             errors = try await submit(form, editable, fields) { content in translation = try await node.translate(record, visibility: nil, content: content) }
             if let translation {
-                let code = translation.content["language"]?.stringValue.flatMap { PageLanguage(rawValue: String($0.lowercased().split(separator: "-")[0])) }
-                return .redirect(code.map { PageContext.url(path, [("lang", $0.rawValue)]) } ?? path)
+                // The record in the translation's language; the pages stay in the editor's.
+                return .redirect(translation.content["language"]?.stringValue.map { PageContext.url(path, [("in", $0)]) } ?? path)
             }
         }
         let originalFields = RecordFields(kind: kind, language: language, pageOf: { pageAddress($0, includeCohort: true) })

@@ -44,7 +44,9 @@ extension WebController {
         var textLanguage = original["language"]?.stringValue ?? ""
         var values: [String: Any] = ["kindName": language.kindName(kind, .one), "path": path]
         let showOriginal = page.query.contains { $0.name == "original" }
-        if !showOriginal, let translation = try runtime.translation(of: record, for: [language.rawValue], includeCohort: page.mayReadCohort) {
+        // The text's language: `?in=` (a translation's link) without changing the page's own, else the page's.
+        let wanted = page.query.last { $0.name == "in" && LanguageTag($0.value) != nil }?.value.lowercased() ?? language.rawValue
+        if !showOriginal, let translation = try runtime.translation(of: record, for: [wanted], includeCohort: page.mayReadCohort) {
             for field in kind.translatableFields { if let value = translation.record.content[field.name] { content[field.name] = value } }
             textLanguage = translation.language
             values["translation"] = language.text("record.shownIn", language.languageName(translation.language), lab(of: translation.record.origin), translation.translates)
@@ -52,10 +54,10 @@ extension WebController {
             values["originalHref"] = PageContext.url(path, [("original", "1")])
             values["originalLabel"] = language.text("record.showOriginal", language.languageName(original["language"]?.stringValue ?? ""))
         } else if !showOriginal, let written = original["language"]?.stringValue,
-            written.split(separator: "-").first.map({ $0.lowercased() }) != language.rawValue
+            written.split(separator: "-").first.map({ $0.lowercased() }) != wanted.split(separator: "-").first.map({ $0.lowercased() })
         {
             // Written in another language and no translation held: the reader is told, not left guessing.
-            values["untranslated"] = language.text("record.untranslated", language.languageName(language.rawValue), language.languageName(written))
+            values["untranslated"] = language.text("record.untranslated", language.languageName(wanted), language.languageName(written))
         }
         let fields = RecordFields(kind: kind, language: language, pageOf: { pageAddress($0, includeCohort: page.mayReadCohort) })
         values["title"] = content["title"]?.stringValue ?? ""
@@ -79,9 +81,8 @@ extension WebController {
         values["hasTranslationsSection"] = true
         values["hasTranslations"] = !translations.isEmpty
         values["translations"] = translations.map { translation -> [String: Any] in
-            let pageLanguage = PageLanguage(rawValue: String(translation.language.lowercased().split(separator: "-")[0]))
-            return [
-                "href": pageLanguage.map { PageContext.url(path, [("lang", $0.rawValue)]) } ?? "/api/v1/\(RecordKind.translation.segment)/\(translation.record.origin)/\(translation.record.id)",
+            [
+                "href": PageContext.url(path, [("in", translation.language)]),
                 "language": translation.language,
                 "label": language.text("record.translationLine", language.languageName(translation.language), lab(of: translation.record.origin), translation.translates),
                 "stale": translation.isStale,
