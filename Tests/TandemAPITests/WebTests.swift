@@ -254,12 +254,28 @@ struct WebTests {
             #expect(page.element(id: "field-title-error") == "est obligatoire")
             #expect(page.html.contains("aria-describedby=\"field-title-error\" aria-invalid=\"true\""))
             #expect(page.html.contains(">Des ateliers ouverts</textarea>"))
+            // The node's other reasons are in the page's language too, each under its field.
+            page = try await browser.post("/cases/new", [
+                ("csrf", form.formToken ?? ""), ("title", "Ateliers"), ("summary", "Des ateliers"), ("language", "fr"), ("status", "pilot"),
+                ("methods", "Co Design"), ("policyAreas", "culture, culture"), ("period.start", "2024-06"), ("period.end", "2024-01"), ("participants", "-3"),
+            ])
+            #expect(page.status == 422)
+            #expect(page.element(id: "field-methods-error") == "doit être des mots en minuscules reliés par des traits d’union, comme co-design ou médiation")
+            #expect(page.element(id: "field-policyAreas-error") == "ne doit pas nommer deux fois le même")
+            #expect(page.element(id: "field-period.end-error") == "ne doit pas précéder le début")
+            #expect(page.element(id: "field-participants-error")?.hasPrefix("doit être entre 0 et ") == true, "\(page.element(id: "field-participants-error") ?? "none")")
             page = try await browser.post(
                 "/cases/new", [("csrf", form.formToken ?? ""), ("title", "Ateliers ouverts"), ("summary", "Des ateliers ouverts"), ("language", "fr"), ("status", "pilot")])
             #expect(page.status == 303)
             let path = try #require(page.header("Location"))
             page = try await browser.get(path)
             #expect(page.html.contains("<h1 lang=\"fr\">Ateliers ouverts</h1>") && page.html.contains("Expérimentation"))
+            let edit = try await browser.get(path + "/edit")
+            page = try await browser.post(path + "/edit", [
+                ("csrf", edit.formToken ?? ""), ("version", "1"), ("title", "Ateliers ouverts"), ("summary", "Des ateliers ouverts"), ("language", "fr"), ("status", "pilot"),
+                ("adaptedFrom", path.split(separator: "/").suffix(2).joined(separator: "/")),
+            ])
+            #expect(page.status == 422 && page.element(id: "field-adaptedFrom-error") == "une fiche ne peut pas s’adapter elle-même")
 
             // Two editors open the form; the first publishes; the second sees the conflict, keeps their text, and can publish over it.
             let other = PageBrowser(node, acceptLanguage: "en")
@@ -349,7 +365,9 @@ struct WebTests {
             // What is not the page's (a tracking tag, a practices-only filter on the cases tab) is ignored; a bad value says why.
             #expect(try await browser.get("/?utm_source=newsletter&steps=x").status == 200)
             page = try await browser.get("/?status=bogus")
-            #expect(page.status == 400 && page.html.contains("status must be one of idea, exploration"))
+            #expect(page.status == 400 && page.html.contains("This address asks for something the node cannot read: status must be one of idea, exploration"))
+            page = try await PageBrowser(node, acceptLanguage: "es").get("/cases/paris/NOT-AN-ID")
+            #expect(page.status == 400 && page.html.contains("Esta dirección pide algo que el nodo no sabe leer (en inglés: "), "\(page.html)")
             page = try await browser.get("/cohort")
             #expect(page.status == 200 && page.html.contains("La Transfo, Ville de Paris (this node)"))
             // Pages are kept rendered until a record changes, apart for editors and visitors.

@@ -224,6 +224,7 @@ enum Catalogue {
         "record.field": "Field",
         "browse.pages": "Pages",
         "error.tooLarge": "The form is larger than this node accepts.",
+        "error.badAddress": "This address asks for something the node cannot read: {1}.",
         "error.noRoom": "The node's disk is full: nothing was stored. Tell your node's operator.",
         "v.required": "is required",
         "v.empty": "must not be empty",
@@ -236,6 +237,14 @@ enum Catalogue {
         "v.ownLanguage": "is the original's own language: translate into another one",
         "v.reference": "must be origin/id, such as paris/0b7e… (one per line)",
         "v.link": "must be an address starting with http:// or https://, then a space and a title",
+        "v.term": "must be lowercase words joined by single hyphens, such as co-design or médiation",
+        "v.maxItems": "must have at most {1} items",
+        "v.repeat": "must not name the same one twice",
+        "v.range": "must be between {1} and {2}",
+        "v.date": "must be a date written YYYY, YYYY-MM or YYYY-MM-DD",
+        "v.endBeforeStart": "must not be before the start",
+        "v.adaptItself": "a record cannot adapt itself",
+        "v.adaptLoop": "{1} already adapts this record: that would make a loop",
     ]
 
     static let french: [String: String] = [
@@ -405,6 +414,7 @@ enum Catalogue {
         "record.field": "Champ",
         "browse.pages": "Pages",
         "error.tooLarge": "Le formulaire dépasse la taille que ce nœud accepte.",
+        "error.badAddress": "Cette adresse demande quelque chose que le nœud ne sait pas lire (en anglais : {1}).",
         "error.noRoom": "Le disque du nœud est plein : rien n’a été enregistré. Prévenez l’exploitant de votre nœud.",
         "v.required": "est obligatoire",
         "v.empty": "ne doit pas être vide",
@@ -417,6 +427,14 @@ enum Catalogue {
         "v.ownLanguage": "est la langue de l’original : traduisez dans une autre",
         "v.reference": "doit être origine/id, comme paris/0b7e… (un par ligne)",
         "v.link": "doit être une adresse commençant par http:// ou https://, puis une espace et un titre",
+        "v.term": "doit être des mots en minuscules reliés par des traits d’union, comme co-design ou médiation",
+        "v.maxItems": "doit compter au plus {1} éléments",
+        "v.repeat": "ne doit pas nommer deux fois le même",
+        "v.range": "doit être entre {1} et {2}",
+        "v.date": "doit être une date écrite AAAA, AAAA-MM ou AAAA-MM-JJ",
+        "v.endBeforeStart": "ne doit pas précéder le début",
+        "v.adaptItself": "une fiche ne peut pas s’adapter elle-même",
+        "v.adaptLoop": "{1} adapte déjà cette fiche : cela ferait une boucle",
     ]
 
     static let spanish: [String: String] = [
@@ -586,6 +604,7 @@ enum Catalogue {
         "record.field": "Campo",
         "browse.pages": "Páginas",
         "error.tooLarge": "El formulario es más grande de lo que este nodo acepta.",
+        "error.badAddress": "Esta dirección pide algo que el nodo no sabe leer (en inglés: {1}).",
         "error.noRoom": "El disco del nodo está lleno: no se guardó nada. Avise a quien opera su nodo.",
         "v.required": "es obligatorio",
         "v.empty": "no debe estar vacío",
@@ -598,5 +617,13 @@ enum Catalogue {
         "v.ownLanguage": "es el idioma del original: traduzca a otro",
         "v.reference": "debe ser origen/id, como paris/0b7e… (uno por línea)",
         "v.link": "debe ser una dirección que empiece por http:// o https://, luego un espacio y un título",
+        "v.term": "debe ser palabras en minúsculas unidas por guiones simples, como co-design o médiation",
+        "v.maxItems": "debe tener como máximo {1} elementos",
+        "v.repeat": "no debe nombrar dos veces el mismo",
+        "v.range": "debe estar entre {1} y {2}",
+        "v.date": "debe ser una fecha escrita AAAA, AAAA-MM o AAAA-MM-DD",
+        "v.endBeforeStart": "no debe ser anterior al inicio",
+        "v.adaptItself": "un registro no puede adaptarse a sí mismo",
+        "v.adaptLoop": "{1} ya adapta este registro: eso haría un bucle",
     ]
 }

@@ -248,6 +248,18 @@ struct RecordFields {
         if message.hasPrefix("must be one line") { return language.text("v.oneLine") }
         if message.hasPrefix("must be one of") { return language.text("v.oneOf", message.dropFirst("must be one of".count).trimmingCharacters(in: .whitespaces)) }
         if message.contains("a translation is into another language") { return language.text("v.ownLanguage") }
+        if message.hasPrefix("must be a lowercase term") { return language.text("v.term") }
+        if message.hasPrefix("must have at most "), let count = message.dropFirst("must have at most ".count).split(separator: " ").first {
+            return language.text("v.maxItems", String(count))
+        }
+        if message.hasPrefix("must not repeat") { return language.text("v.repeat") }
+        if message.hasPrefix("must be between "), case let bounds = message.dropFirst("must be between ".count).components(separatedBy: " and "), bounds.count == 2 {
+            return language.text("v.range", bounds[0], bounds[1])
+        }
+        if message.hasPrefix("must be a date written") { return language.text("v.date") }
+        if message.hasPrefix("must not be before start") { return language.text("v.endBeforeStart") }
+        if message == "a record cannot adapt itself" { return language.text("v.adaptItself") }
+        if message.hasSuffix("that would make a loop"), let target = message.split(separator: " ").first { return language.text("v.adaptLoop", String(target)) }
         switch field.type {
         case .language: return language.text("v.language")
         case .country: return language.text("v.country")

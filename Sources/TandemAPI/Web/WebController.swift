@@ -182,7 +182,13 @@ struct WebController {
             default: return failed(error.message, status)
             }
         case let problem as Problem:
-            return failed(problem.status == .notFound ? language.text("error.notFound") : problem.detail, problem.status)
+            switch problem.status {
+            case .notFound: return failed(language.text("error.notFound"), problem.status)
+            case .contentTooLarge: return failed(language.text("error.tooLarge"), problem.status)
+            // The node's own words say what in the address it could not read; the page's language says what happened.
+            case .badRequest: return failed(language.text("error.badAddress", problem.detail), problem.status)
+            default: return failed(problem.detail, problem.status)
+            }
         case let error as StoreError where error.isDiskFull:
             return failed(language.text("error.noRoom"), HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"))
         default:
