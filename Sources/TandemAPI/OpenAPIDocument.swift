@@ -115,7 +115,7 @@ struct OpenAPIDocument: Sendable {
               "ifNoneMatch": {"name": "If-None-Match", "in": "header", "description": "An ETag from an earlier answer; 304 when the record has not changed", "schema": {"type": "string"}},
               "ifMatch": {"name": "If-Match", "in": "header", "description": "The ETag (\"v3\") of the version being changed; 409 when the record is at another", "schema": {"type": "string", "pattern": "^\"v[1-9][0-9]{0,17}\"$"}},
               "pathVersion": {"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 9007199254740991}},
-              "lang": {"name": "lang", "in": "query", "description": "Attach the best translation held into this language (a BCP 47 tag: es, es-MX); takes precedence over Accept-Language", "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}},
+              "lang": {"name": "lang", "in": "query", "description": "Attach the best translation held into this language (a BCP 47 tag: es, es-MX; read in any case, as ES or es-mx); takes precedence over Accept-Language", "schema": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}},
               "acceptLanguage": {"name": "Accept-Language", "in": "header", "description": "The reader's languages, as a browser sends them (es-MX, fr;q=0.8): attach the best translation held for the first that has one", "schema": {"type": "string"}}
             },
             "responses": {

@@ -348,8 +348,8 @@ struct WebTests {
                 let label = RecordFields(kind: .caseStudy, language: .en, pageOf: { _ in nil }).choiceLabel(status, of: .caseStatus)
                 #expect(page.html.contains("<option value=\"\(status)\">\(label) (\(count.numberValue?.exactInteger ?? -1))</option>"), "\(status)")
             }
-            page = try await browser.get("/?status=prototype&method=&city=")
-            #expect(page.html.contains("<option value=\"prototype\" selected>"))
+            page = try await browser.get("/?status=prototype&method=&city=&status=implemented")
+            #expect(page.html.contains("<option value=\"prototype\" selected>") && !page.html.contains("<option value=\"implemented\" selected>"))
             #expect(try await node.get("/api/v1/cases?status=prototype").titles.allSatisfy { page.html.contains(">\($0.replacingOccurrences(of: "'", with: "&#39;"))</a></h3>") })
             // Pages of 20: the first page links to the next, which links back to the first.
             for number in 1...21 {

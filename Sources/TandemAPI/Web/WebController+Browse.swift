@@ -28,7 +28,8 @@ extension WebController {
         let counted = try database.facets(of: query, for: facetFilters.map(\.target), within: runtime.configuration.facetTimeLimit)
         let fields = RecordFields(kind: kind, language: language, pageOf: { _ in nil })
         let facets = facetFilters.map { filter -> [String: Any] in
-            let selected = parameters.last { $0.name == filter.name }?.value
+            // The value the query filters by: the first given, as the API reads it.
+            let selected = parameters.first { $0.name == filter.name }?.value
             // A facet not counted in time still offers the values it can name without counting: a choice's.
             let found = counted.counts[filter.target]
             let isCounted = found != nil
