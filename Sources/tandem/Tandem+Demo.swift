@@ -126,6 +126,8 @@ extension Tandem {
         /// Paris' heatwave case (translated into Spanish by Mexico City) and jobs hackathon (adapted by Mexico City, then Rennes).
         static let heatwave = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01"
         static let hackathon = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c04"
+        /// Mexico City's Spanish translation of the heatwave case, at its own address.
+        static let heatwaveInSpanish = "7d2e3f40-1a2b-4c3d-9e4f-5a6b7c8d9f01"
 
         private func firstRound(_ runtimes: [NodeRuntime], folder: String) async throws {
             let command = CommandLine.arguments[0]
@@ -148,8 +150,10 @@ extension Tandem {
                   # A Paris case with the Mexico City lab's Spanish translation, and the version it translates:
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.heatwave)?lang=es'
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.heatwave)/translations'
-                  # A Spanish search finds the French case through its translation; facets count what a browse page filters:
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/translations/mexico-city/\(Self.heatwaveInSpanish)'
+                  # A Spanish search finds the French case through its translation; language=es finds what is written in Spanish or translated into it; facets count what a browse page filters:
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?q=calor'
+                  curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?language=es'
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases?facets=city,country,status,method,policyArea,language'
                   # Paris' jobs hackathon, adapted by Mexico City, then by Rennes; and every version of a record:
                   curl --cacert \(folder)/rennes/cert.pem '\(url("rennes"))/api/v1/cases/paris/\(Self.hackathon)/adaptations'

@@ -391,6 +391,13 @@ struct DemoCommandTests {
             let body = try #require(try curl(["--cacert", folder + "/rennes/cert.pem", "https://127.0.0.1:\(base + 2)/api/v1/" + path]), "\(path)")
             return try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any], "\(path)")
         }
+        // Every read the demo prints to try answers, as printed (the writes need a token made first).
+        let reads = seen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("curl --cacert ") && !$0.contains(" -H ") }
+        #expect(reads.count >= 10, "\(reads)")
+        for line in reads {
+            let words = line.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            #expect(try curl(Array(words.dropFirst())) != nil, "\(line)")
+        }
         // Rennes, after one round, answers a Paris case in Spanish with the Mexico City lab's translation and the version it translates.
         let heatwave = "cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01"
         let inSpanish = try rennes(heatwave + "?lang=es")
