@@ -10,7 +10,6 @@ Chromium trusts exactly the node's certificate (its public key's SHA-256, passed
 Usage: Scripts/browser-test.py path/to/tandem
 """
 import base64
-import json
 import os
 import shutil
 import socket
@@ -19,7 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import http.cookiejar
+import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 
 from axe_selenium_python import Axe
 from cryptography import x509
@@ -39,6 +41,38 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+
+
+class FormReader(HTMLParser):
+    """The fields a page's forms would post, as a browser fills them in: inputs' values, textareas'
+    text, the selected option of each select (the last form's fields win on a name both forms have)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.textarea, self.select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "checkbox", "radio"):
+            self.fields[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
 
 class Run:
     def __init__(self, tandem):
@@ -75,6 +109,30 @@ class Run:
         request = urllib.request.Request(self.base + path, method=method, data=body, headers=headers or {})
         with urllib.request.urlopen(request, context=context, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
+
+    def other_session_edits(self, path, summary):
+        """Another editor's session, in another client: signs in with the form, opens the edit form
+        of `path` and publishes it with a new summary (every other field as the form offers it)."""
+        context = ssl.create_default_context(cafile=os.path.join(self.folder, "node", "cert.pem"))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), urllib.request.HTTPSHandler(context=context))
+
+        def form_of(address):
+            with opener.open(self.base + address, timeout=10) as response:
+                reader = FormReader()
+                reader.feed(response.read().decode())
+                return reader.fields
+
+        def post(address, fields):
+            with opener.open(self.base + address, data=urllib.parse.urlencode(fields).encode(), timeout=10) as response:
+                return response.status
+
+        fields = form_of("/sign-in")
+        fields["token"] = self.token
+        post("/sign-in", fields)
+        fields = form_of(path + "/edit")
+        self.expect("version" in fields and "csrf" in fields, "the other session gets the edit form")
+        fields["summary"] = summary
+        self.expect(post(path + "/edit", fields) == 200, "the other session publishes")
 
     def spki_hash(self):
         with open(os.path.join(self.folder, "node", "cert.pem"), "rb") as f:
@@ -174,6 +232,7 @@ class Run:
         self.check("case-in-spanish")
         # 5. Sign in with an editor token.
         self.follow(d.find_element(By.LINK_TEXT, "Iniciar sesión"))
+        self.check("sign-in")
         d.find_element(By.ID, "token").send_keys(self.token)
         self.submit()
         self.expect("Sesión de browser-test" in self.text(), "signed in")
@@ -193,14 +252,9 @@ class Run:
         self.expect(d.find_element(By.TAG_NAME, "h1").text == "Parque co-diseñado", "the case is published")
         page = d.current_url
         self.check("published")
-        # 8. Edit it after another session (the JSON API, same lab) edited it first: the conflict shows.
+        # 8. Edit it after another editor's session (another client, signed in with the form) published first: the conflict shows.
         d.get(page + "/edit")
-        api_path = "/api/v1" + page.split(self.base, 1)[1]
-        status, headers, body = self.api("GET", api_path)
-        content = json.loads(body)["document"]["content"]
-        content["summary"] = "Talleres con vecinas y vecinos (versión de otra sesión)."
-        self.api("PUT", api_path, json.dumps({"content": content}).encode(),
-                 {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json", "If-Match": headers["ETag"]})
+        self.other_session_edits(page.split(self.base, 1)[1], "Talleres con vecinas y vecinos (versión de otra sesión).")
         summary = d.find_element(By.ID, "field-summary")
         summary.clear()
         summary.send_keys("Talleres con vecinos: mi versión.")
@@ -223,14 +277,21 @@ class Run:
         self.expect(d.find_element(By.TAG_NAME, "h1").text == "Parc co-conçu", "the French translation is shown")
         self.expect(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es", "the pages stay in Spanish")
         self.check("translated")
-        # 10. The cohort page, and the home page at phone width.
+        # 10. Delete it, after the confirmation page: the record then says it was deleted.
+        d.get(page + "/delete")
+        self.check("delete")
+        self.follow(d.find_element(By.CSS_SELECTOR, "main form button.danger"))
+        d.get(page)
+        self.expect("Este registro fue eliminado." in self.text(), "the deleted case says so")
+        self.check("deleted")
+        # 11. The cohort page, and the home page at phone width.
         d.get(self.base + "/cohort")
         self.check("cohort")
         d.set_window_size(390, 900)
         d.get(self.base + "/")
         self.check("phone")
         d.set_window_size(1280, 1100)
-        # 11. Sign out.
+        # 12. Sign out.
         self.follow(d.find_element(By.CSS_SELECTOR, "header form button"))
         self.expect(len(d.find_elements(By.CSS_SELECTOR, "a[href='/sign-in']")) == 1, "signed out")
         self.check("signed-out")

@@ -245,7 +245,7 @@ enum Templates {
         <div class="input{{#error}} invalid{{/error}}">
         <label for="token">{{t.signIn_token}}</label>
         <p class="hint" id="token-hint">{{help}}</p>
-        <input type="password" id="token" name="token" autocomplete="off" aria-describedby="token-hint"{{#error}} aria-invalid="true"{{/error}}>
+        <input type="password" id="token" name="token" autocomplete="current-password" aria-describedby="token-hint"{{#error}} aria-invalid="true"{{/error}}>
         </div>
         <button type="submit">{{t.signIn_submit}}</button>
         </form>
