@@ -285,7 +285,7 @@ enum Templates {
         """
 
     static let error = """
-        <h1>{{t.error_title}}</h1>
+        <h1>{{heading}}</h1>
         <p>{{message}}</p>
         <p><a href="/">{{t.error_back}}</a></p>
 

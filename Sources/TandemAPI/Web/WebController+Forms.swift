@@ -128,8 +128,10 @@ extension WebController {
         return version
     }
 
+    /// An error page. Nothing went wrong when a record was deleted or an address holds nothing: the heading says what it is.
     func errorOutcome(_ message: String, _ status: HTTPResponse.Status, _ page: PageContext) -> Outcome {
-        .page(template: "error", title: page.language.text("error.title"), values: ["message": message], status: status)
+        let heading = page.language.text(status == .gone ? "error.goneTitle" : status == .notFound ? "error.notFoundTitle" : "error.title")
+        return .page(template: "error", title: heading, values: ["heading": heading, "message": message], status: status)
     }
 
     func delete(_ kind: RecordKind, context: TandemRequestContext, page: inout PageContext, form: WebForm?) async throws -> Outcome {

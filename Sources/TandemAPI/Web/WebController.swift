@@ -112,7 +112,7 @@ struct WebController {
                     let back = request.uri.path == "/sign-out" ? "/" : request.uri.path
                     return render(signInOutcome(page: page, back: back, error: page.language.text("signIn.expired"), status: .unauthorized), page: page)
                 }
-                return render(.page(template: "error", title: page.language.text("error.title"), values: ["message": page.language.text("error.csrf")], status: .forbidden), page: page)
+                return render(errorOutcome(page.language.text("error.csrf"), .forbidden, page), page: page)
             }
             return render(try await body(&page, form), page: page)
         } catch {
@@ -167,9 +167,7 @@ struct WebController {
 
     func errorPage(_ error: any Error, page: PageContext) -> Outcome {
         let language = page.language
-        func failed(_ message: String, _ status: HTTPResponse.Status) -> Outcome {
-            .page(template: "error", title: language.text("error.title"), values: ["message": message], status: status)
-        }
+        func failed(_ message: String, _ status: HTTPResponse.Status) -> Outcome { errorOutcome(message, status, page) }
         switch error {
         case let error as NodeError:
             // The API's status for the reason; the words in the page's language where there are some.
