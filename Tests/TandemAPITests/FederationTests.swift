@@ -207,6 +207,10 @@ struct FederationTests {
 
             let reasons = try mexico.database.quarantined(peer: NodeSlug("nantes")!).map(\.rejection.reason)
             #expect(reasons.count == 6)
+            // The cohort page tells a person the same: what is held of the peer, when it was last read, what was set aside.
+            let cohortPage = try await mexico.request("GET", "/cohort").body
+            let row = try #require(cohortPage.components(separatedBy: "<tr>").first { $0.contains(">nantes</a>") }, "\(cohortPage)")
+            #expect(row.contains("<td>3</td>") && row.contains("<td>6</td>") && row.contains(" UTC</td>"), "\(row)")
             #expect(reasons.contains { $0.hasPrefix("proof: the signature does not match") })
             #expect(reasons.contains { $0.hasPrefix("origin: lyon is not a member") })
             #expect(reasons.contains { $0.hasPrefix("key: signed by did:key:") && $0.hasSuffix("which is not a key of any cohort member") })
