@@ -162,6 +162,11 @@ public struct LanguageTag: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         description = text
     }
+
+    /// The language of a tag, without its region or script, in lowercase: `es` for `es-MX` or `ES`.
+    public static func primary(of tag: String) -> String {
+        tag.split(separator: "-", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+    }
 }
 
 /// An ISO 3166-1 alpha-2 country code in capitals: `FR`, `MX`.

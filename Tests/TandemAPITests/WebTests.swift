@@ -308,6 +308,7 @@ struct WebTests {
             #expect(translated.html.contains("<h1 lang=\"es\">Talleres abiertos</h1>") && translated.html.contains("<html lang=\"fr\">"))
             #expect(translated.html.contains("<a href=\"\(path)?in=es\" hreflang=\"es\">espagnol, par"))
             #expect(try await browser.get(path).html.contains("<html lang=\"fr\">"), "reading a translation did not change the pages' language")
+            #expect(try await browser.get(path + "?in=ES-mx").html.contains("<h1 lang=\"es\">Talleres abiertos</h1>"), "a tag is read in any case")
             // A language no translation is held in: shown as written, and said so.
             #expect(try await browser.get(path + "?in=de").html.contains("Ce nœud n’en a pas encore de traduction en allemand"))
 

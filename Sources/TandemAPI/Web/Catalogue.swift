@@ -50,8 +50,7 @@ enum PageLanguage: String, CaseIterable, Sendable {
 
     /// The name of a language tag (`es`, `es-MX`) in this language, or the tag itself.
     func languageName(_ tag: String) -> String {
-        let base = tag.split(separator: "-").first.map { $0.lowercased() } ?? tag
-        guard let name = catalogue["lang.\(base)"] else { return tag }
+        guard let name = catalogue["lang.\(LanguageTag.primary(of: tag))"] else { return tag }
         return tag.contains("-") ? "\(name) (\(tag))" : name
     }
 }

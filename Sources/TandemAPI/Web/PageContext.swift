@@ -41,7 +41,7 @@ struct PageContext {
             language = saved
         } else {
             let accepted = request.headers[.acceptLanguage].flatMap(RecordsController.acceptedLanguages) ?? []
-            language = accepted.lazy.compactMap { tag in PageLanguage(rawValue: String(tag.split(separator: "-")[0])) }.first ?? .en
+            language = accepted.lazy.compactMap { tag in PageLanguage(rawValue: LanguageTag.primary(of: tag)) }.first ?? .en
         }
         var session: EditorSession?
         var ended = false

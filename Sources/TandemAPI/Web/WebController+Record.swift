@@ -45,7 +45,7 @@ extension WebController {
         var values: [String: Any] = ["kindName": language.kindName(kind, .one), "path": path]
         let showOriginal = page.query.contains { $0.name == "original" }
         // The text's language: `?in=` (a translation's link) without changing the page's own, else the page's.
-        let wanted = page.query.last { $0.name == "in" && LanguageTag($0.value) != nil }?.value.lowercased() ?? language.rawValue
+        let wanted = page.query.last { $0.name == "in" && LanguageTag($0.value.lowercased()) != nil }?.value.lowercased() ?? language.rawValue
         if !showOriginal, let translation = try runtime.translation(of: record, for: [wanted], includeCohort: page.mayReadCohort) {
             for field in kind.translatableFields { if let value = translation.record.content[field.name] { content[field.name] = value } }
             textLanguage = translation.language
@@ -54,7 +54,7 @@ extension WebController {
             values["originalHref"] = PageContext.url(path, [("original", "1")])
             values["originalLabel"] = language.text("record.showOriginal", language.languageName(original["language"]?.stringValue ?? ""))
         } else if !showOriginal, let written = original["language"]?.stringValue,
-            written.split(separator: "-").first.map({ $0.lowercased() }) != wanted.split(separator: "-").first.map({ $0.lowercased() })
+            LanguageTag.primary(of: written) != LanguageTag.primary(of: wanted)
         {
             // Written in another language and no translation held: the reader is told, not left guessing.
             values["untranslated"] = language.text("record.untranslated", language.languageName(wanted), language.languageName(written))
