@@ -42,17 +42,17 @@ struct RecordsController {
 
         init(_ value: JSONValue) throws(Problem) {
             guard case .object(let object) = value else {
-                throw Problem.invalid(ValidationError(path: "", "the body must be a JSON object with \"content\", not a \(value.typeName)"))
+                throw Problem.invalid(ValidationError(path: "", .notABody(found: value.typeName)))
             }
-            var issues: [ValidationError.Issue] = object.keys.filter { $0 != "visibility" && $0 != "content" }.map { .init(path: $0, message: "unknown field") }
+            var issues: [ValidationError.Issue] = object.keys.filter { $0 != "visibility" && $0 != "content" }.map { .init(path: $0, .unknownField) }
             var visibility: Visibility?
             if let value = object["visibility"] {
                 visibility = value.stringValue.flatMap(Visibility.init(rawValue:))
-                if visibility == nil { issues.append(.init(path: "visibility", message: "must be \"public\" or \"cohort\"")) }
+                if visibility == nil { issues.append(.init(path: "visibility", .unreadable(expected: "\"public\" or \"cohort\""))) }
             }
             let content = object["content"]?.objectValue
             if content == nil {
-                issues.append(.init(path: "content", message: object["content"] == nil ? "is required" : "must be an object"))
+                issues.append(.init(path: "content", object["content"].map { .wrongType(expected: "an object", found: $0.typeName) } ?? .missing))
             }
             guard issues.isEmpty, let content else { throw Problem.invalid(ValidationError(issues: issues)) }
             self.visibility = visibility

@@ -15,7 +15,7 @@ public struct DataIntegrityProof: Sendable, Equatable {
     public init(json: JSONObject, path: String = "proof") throws(ValidationError) {
         let reader = FieldReader(json, path: path)
         let type = reader.string("type", required: true, maxLength: 100)
-        if let type, type != Self.type { reader.fail("type", "must be \"\(Self.type)\", not \"\(type)\"") }
+        if let type, type != Self.type { reader.fail("type", .unreadable(expected: "\"\(Self.type)\", not \"\(type)\"")) }
         let cryptosuite = reader.string("cryptosuite", required: true, maxLength: 100)
         created = reader.string("created", maxLength: 100)
         let verificationMethod = reader.string("verificationMethod", required: true, maxLength: 2_000)

@@ -66,7 +66,7 @@ public struct Document: Sendable {
         let visibility = reader.parsed("visibility", required: true, as: Visibility.init(rawValue:), expected: "\"public\" or \"cohort\"")
         let deleted = reader.bool("deleted", required: true)
         let contentJSON = reader.object("content", required: true)
-        if deleted == true, let contentJSON, !contentJSON.isEmpty { reader.fail("content", "must be empty ({}) on a deleted record") }
+        if deleted == true, let contentJSON, !contentJSON.isEmpty { reader.fail("content", .contentOnDeleted) }
         var proof: DataIntegrityProof?
         if let proofJSON = reader.object("proof", required: requireProof) {
             do { proof = try DataIntegrityProof(json: proofJSON) } catch { reader.absorb(error) }
@@ -84,11 +84,11 @@ public struct Document: Sendable {
                     if strict { reader.absorb(error) } else { notUnderstood = error }
                 }
             } else {
-                notUnderstood = ValidationError(path: "type", "\"\(type)\" is not a kind of record this version of Tandem knows")
+                notUnderstood = ValidationError(path: "type", .unknownKind(type))
             }
         }
         if !unknownKeys.isEmpty, notUnderstood == nil, !strict {
-            notUnderstood = ValidationError(issues: unknownKeys.map { .init(path: $0, message: "unknown field") })
+            notUnderstood = ValidationError(issues: unknownKeys.map { .init(path: $0, .unknownField) })
             kind = nil
         }
         try reader.finish()
@@ -133,6 +133,6 @@ public struct Document: Sendable {
 
 extension FieldReader {
     func absorb(_ error: ValidationError) {
-        for issue in error.issues { checkedIssue(issue.path, issue.message) }
+        for issue in error.issues { checkedIssue(issue.path, issue.reason) }
     }
 }

@@ -28,14 +28,13 @@ extension FieldType {
         case .country:
             return reader.checkedParsed(value, at: path, as: CountryCode.init, expected: "an ISO 3166-1 alpha-2 code in capitals, such as \"FR\"").map { _ in value }
         case .choice(let choice):
-            let expected = "one of " + choice.values.map { "\"\($0)\"" }.joined(separator: ", ")
-            return reader.checkedParsed(value, at: path, as: { choice.values.contains($0) ? $0 : nil }, expected: expected).map { _ in value }
+            return reader.checkedParsed(value, at: path, as: { choice.values.contains($0) ? $0 : nil }, refusal: .notOneOf(choice.values)).map { _ in value }
         case .integer(let range):
             return reader.checkedInteger(value, at: path, in: range, integral: true).map { .number(.integer($0)) }
         case .term:
             guard let term = reader.checkedString(value, at: path, maxLength: 64, multiline: false) else { return nil }
             guard Slug.isValidTerm(term) else {
-                reader.checkedIssue(path, "must be a lowercase term of Latin letters (accents included), digits and single hyphens, like \"co-design\" or \"médiation\"")
+                reader.checkedIssue(path, .notTerm)
                 return nil
             }
             return value
@@ -47,16 +46,16 @@ extension FieldType {
             return Self.checkReference(value, at: path, versioned: versioned, reader: reader)
         case .list(let element, let maxCount, let unique):
             guard case .array(let items) = value else {
-                reader.checkedIssue(path, "must be an array, not a \(value.typeName)")
+                reader.checkedIssue(path, .wrongType(expected: "an array", found: value.typeName))
                 return nil
             }
             guard items.count <= maxCount else {
-                reader.checkedIssue(path, "must have at most \(maxCount) items")
+                reader.checkedIssue(path, .tooMany(maxCount))
                 return nil
             }
             let checked = items.enumerated().map { element.check($1, at: "\(path)[\($0)]", reader: reader) }
             if unique, Set(items.map { (try? $0.canonicalString()) ?? "" }).count != items.count {
-                reader.checkedIssue(path, element.isTerm ? "must not repeat a term" : "must not repeat an item")
+                reader.checkedIssue(path, .repeated(terms: element.isTerm))
             }
             let kept = checked.compactMap { $0 }
             return kept.count == items.count ? .array(kept) : nil
@@ -74,7 +73,7 @@ extension FieldType {
         let expected = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
         let start = fields.parsed("start", required: true, as: PartialDate.init, expected: expected)
         let end = fields.parsed("end", as: PartialDate.init, expected: expected)
-        if let start, let end, end < start { fields.fail("end", "must not be before start") }
+        if let start, let end, end < start { fields.fail("end", .endBeforeStart) }
         reader.absorb(fields)
         return fields.issues.isEmpty ? value : nil
     }
@@ -85,7 +84,7 @@ extension FieldType {
         fields.rejectUnknownKeys(["url", "title"])
         let url = fields.string("url", required: true, maxLength: 2_000)
         _ = fields.string("title", maxLength: 200)
-        if let url, !Link.isWebAddress(url) { fields.fail("url", "must be an http or https address") }
+        if let url, !Link.isWebAddress(url) { fields.fail("url", .notWebAddress) }
         reader.absorb(fields)
         return fields.issues.isEmpty ? value : nil
     }
@@ -157,6 +156,6 @@ extension JSONNumber {
 extension FieldReader {
     /// Takes the issues a nested reader found.
     func absorb(_ nested: FieldReader) {
-        for issue in nested.issues { checkedIssue(issue.path, issue.message) }
+        for issue in nested.issues { checkedIssue(issue.path, issue.reason) }
     }
 }

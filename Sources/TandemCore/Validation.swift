@@ -3,14 +3,89 @@ public struct ValidationError: Error, CustomStringConvertible, Sendable, Equatab
     public struct Issue: Sendable, Equatable, CustomStringConvertible {
         /// Where the problem is, as a dotted path with array indices: `content.links[2].url`.
         public let path: String
-        public let message: String
+        /// What is wrong there; `message` puts it into words.
+        public let reason: Reason
 
-        public init(path: String, message: String) {
+        public init(path: String, _ reason: Reason) {
             self.path = path
-            self.message = message
+            self.reason = reason
         }
 
+        /// The reason in English words, as the API gives it.
+        public var message: String { reason.description }
+
         public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    }
+
+    /// Why a field was refused. Front ends put it into their reader's words; `description` is the API's.
+    public enum Reason: Sendable, Equatable, CustomStringConvertible {
+        case missing
+        /// `null` given; `required` when the field must be there.
+        case null(required: Bool)
+        case unknownField
+        /// A request body that is not a JSON object (`found` its type's name).
+        case notABody(found: String)
+        /// A record of a kind this version does not know.
+        case unknownKind(String)
+        /// A JSON value of another type: `expected` ("a string", "an object with a \"url\"…"), `found` its type's name.
+        case wrongType(expected: String, found: String)
+        /// A text that does not read as `expected` ("a lowercase UUID", "a date written YYYY…").
+        case unreadable(expected: String)
+        case notOneOf([String])
+        /// A number with a fraction or an exponent; `integral` when 250.0 would have done.
+        case notInteger(integral: Bool)
+        case outOfRange(ClosedRange<Int64>)
+        case blank
+        case tooLong(Int)
+        case controlCharacters(multiline: Bool)
+        case notTerm
+        case tooMany(Int)
+        case repeated(terms: Bool)
+        case endBeforeStart
+        case notWebAddress
+        case contentOnDeleted
+        /// Set by the node, not by the writer (a translation's `translationOf`).
+        case setByNode
+        /// A field the original's kind does not have (`kind` in the plural).
+        case notTranslatable(kind: String, field: String)
+        /// A translation into the language the original is written in.
+        case originalLanguage(String)
+        /// A public translation of a cohort-only record.
+        case mustBeCohort
+        case adaptsItself
+        /// `target` already adapts the record, through `through`.
+        case adaptationLoop(target: String, through: String)
+
+        public var description: String {
+            switch self {
+            case .missing: "is required"
+            case .null(let required): required ? "is required, and must not be null" : "must not be null; leave the field out instead"
+            case .unknownField: "unknown field"
+            case .notABody(let found): "the body must be a JSON object with \"content\", not a \(found)"
+            case .unknownKind(let type): "\"\(type)\" is not a kind of record this version of Tandem knows"
+            case .wrongType(let expected, let found): "must be \(expected), not a \(found)"
+            case .unreadable(let expected): "must be \(expected)"
+            case .notOneOf(let values): "must be one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+            case .notInteger(let integral): integral ? "must be an integer" : "must be an integer written without a fraction or exponent"
+            case .outOfRange(let range): "must be between \(range.lowerBound) and \(range.upperBound)"
+            case .blank: "must not be empty"
+            case .tooLong(let maxLength): "must be at most \(maxLength) characters"
+            case .controlCharacters(let multiline):
+                multiline ? "must not contain control characters other than line breaks and tabs" : "must be one line without control characters"
+            case .notTerm: "must be a lowercase term of Latin letters (accents included), digits and single hyphens, like \"co-design\" or \"médiation\""
+            case .tooMany(let maxCount): "must have at most \(maxCount) items"
+            case .repeated(let terms): terms ? "must not repeat a term" : "must not repeat an item"
+            case .endBeforeStart: "must not be before start"
+            case .notWebAddress: "must be an http or https address"
+            case .contentOnDeleted: "must be empty ({}) on a deleted record"
+            case .setByNode: "is set by the node: a translation translates the record's current version"
+            case .notTranslatable(let kind, let field): "\(kind) have no \(field) to translate"
+            case .originalLanguage(let language): "the record is written in \(language): a translation is into another language"
+            case .mustBeCohort: "must be cohort: the record it translates is cohort-only"
+            case .adaptsItself: "a record cannot adapt itself"
+            case .adaptationLoop(let target, let through): "\(target) already adapts this record (through \(through)): that would make a loop"
+            }
+        }
     }
 
     public let issues: [Issue]
@@ -19,8 +94,8 @@ public struct ValidationError: Error, CustomStringConvertible, Sendable, Equatab
         self.issues = issues
     }
 
-    public init(path: String, _ message: String) {
-        self.issues = [Issue(path: path, message: message)]
+    public init(path: String, _ reason: Reason) {
+        self.issues = [Issue(path: path, reason)]
     }
 
     public var description: String { issues.map(\.description).joined(separator: "; ") }
@@ -40,19 +115,19 @@ final class FieldReader {
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func fail(_ key: String?, _ message: String) {
-        checkedIssue(key.map(fieldPath) ?? path, message)
+    func fail(_ key: String?, _ reason: ValidationError.Reason) {
+        checkedIssue(key.map(fieldPath) ?? path, reason)
     }
 
     /// Records a problem at a full path (an array element, or a nested reader's finding).
-    func checkedIssue(_ fullPath: String, _ message: String) {
-        issues.append(.init(path: fullPath, message: message))
+    func checkedIssue(_ fullPath: String, _ reason: ValidationError.Reason) {
+        issues.append(.init(path: fullPath, reason))
     }
 
     /// Fails on members that are not in `allowed`, so that a misspelt field is not silently dropped.
     func rejectUnknownKeys(_ allowed: Set<String>) {
         for key in object.keys where !allowed.contains(key) {
-            fail(key, "unknown field")
+            fail(key, .unknownField)
         }
     }
 
@@ -63,11 +138,11 @@ final class FieldReader {
 
     func value(_ key: String, required: Bool) -> JSONValue? {
         guard let value = object[key] else {
-            if required { fail(key, "is required") }
+            if required { fail(key, .missing) }
             return nil
         }
         guard value != .null else {
-            fail(key, required ? "is required, and must not be null" : "must not be null; leave the field out instead")
+            fail(key, .null(required: required))
             return nil
         }
         return value
@@ -85,9 +160,14 @@ final class FieldReader {
     }
 
     func checkedParsed<T>(_ value: JSONValue, at path: String, as parse: (String) -> T?, expected: String) -> T? {
+        checkedParsed(value, at: path, as: parse, refusal: .unreadable(expected: expected))
+    }
+
+    /// A string that must parse into `T`, and the reason to give when it does not.
+    func checkedParsed<T>(_ value: JSONValue, at path: String, as parse: (String) -> T?, refusal: ValidationError.Reason) -> T? {
         guard let text = checkedString(value, at: path, maxLength: 200, multiline: false) else { return nil }
         guard let parsed = parse(text) else {
-            checkedIssue(path, "must be \(expected)")
+            checkedIssue(path, refusal)
             return nil
         }
         return parsed
@@ -102,17 +182,17 @@ final class FieldReader {
 
     func checkedInteger(_ value: JSONValue, at path: String, in range: ClosedRange<Int64>, integral acceptsIntegral: Bool) -> Int64? {
         guard case .number(let number) = value else {
-            checkedIssue(path, "must be an integer, not a \(value.typeName)")
+            checkedIssue(path, .wrongType(expected: "an integer", found: value.typeName))
             return nil
         }
         let integral: Int64? =
             if acceptsIntegral, case .double(let value) = number, value.rounded() == value, abs(value) <= 9_007_199_254_740_991 { Int64(value) } else { nil }
         guard let integer = number.exactInteger ?? integral else {
-            checkedIssue(path, acceptsIntegral ? "must be an integer" : "must be an integer written without a fraction or exponent")
+            checkedIssue(path, .notInteger(integral: acceptsIntegral))
             return nil
         }
         guard range.contains(integer) else {
-            checkedIssue(path, "must be between \(range.lowerBound) and \(range.upperBound)")
+            checkedIssue(path, .outOfRange(range))
             return nil
         }
         return integer
@@ -121,7 +201,7 @@ final class FieldReader {
     func bool(_ key: String, required: Bool = false) -> Bool? {
         guard let value = value(key, required: required) else { return nil }
         guard case .bool(let bool) = value else {
-            fail(key, "must be a boolean, not a \(value.typeName)")
+            fail(key, .wrongType(expected: "a boolean", found: value.typeName))
             return nil
         }
         return bool
@@ -135,7 +215,7 @@ final class FieldReader {
     /// An object; `what` says what was expected ("an object with a \"url\"").
     func checkedObject(_ value: JSONValue, at path: String, what: String) -> JSONObject? {
         guard case .object(let object) = value else {
-            checkedIssue(path, "must be \(what), not a \(value.typeName)")
+            checkedIssue(path, .wrongType(expected: what, found: value.typeName))
             return nil
         }
         return object
@@ -152,13 +232,13 @@ final class FieldReader {
 
     func checkedString(_ value: JSONValue, at path: String, maxLength: Int, multiline: Bool) -> String? {
         guard case .string(let text) = value else {
-            checkedIssue(path, "must be a string, not a \(value.typeName)")
+            checkedIssue(path, .wrongType(expected: "a string", found: value.typeName))
             return nil
         }
         // Most texts start with an ASCII letter: only the others need a closer look.
         let startsVisible = text.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
         if !startsVisible, text.unicodeScalars.allSatisfy(Self.isBlank) {
-            checkedIssue(path, "must not be empty")
+            checkedIssue(path, .blank)
             return nil
         }
         // One pass over the UTF-8 bytes, as this runs on every text of every document: scalars are
@@ -177,11 +257,11 @@ final class FieldReader {
             previous = byte
         }
         if scalars > maxLength {
-            checkedIssue(path, "must be at most \(maxLength) characters")
+            checkedIssue(path, .tooLong(maxLength))
             return nil
         }
         if forbidden {
-            checkedIssue(path, multiline ? "must not contain control characters other than line breaks and tabs" : "must be one line without control characters")
+            checkedIssue(path, .controlCharacters(multiline: multiline))
             return nil
         }
         return text

@@ -16,7 +16,7 @@ extension LocalNode {
     func retranslation(_ current: StoredRecord, visibility: Visibility, content: JSONObject) throws -> (Visibility, JSONObject) {
         guard content["translationOf"] == nil else {
             throw NodeError.invalid(ValidationError(issues: [
-                .init(path: "content.translationOf", message: "is set by the node: a translation translates the record's current version")
+                .init(path: "content.translationOf", .setByNode)
             ]))
         }
         let previous = try JSONParser.parse(current.documentJSON).objectValue?["content"]?.objectValue?["translationOf"]
@@ -37,18 +37,18 @@ extension LocalNode {
         guard !original.isDeleted else { throw NodeError(.gone, "\(original.origin)/\(original.id) was deleted at version \(original.version)") }
         var issues: [ValidationError.Issue] = []
         if content["translationOf"] != nil {
-            issues.append(.init(path: "content.translationOf", message: "is set by the node: a translation translates the record's current version"))
+            issues.append(.init(path: "content.translationOf", .setByNode))
         }
         let translatable = Set(kind.translatableFields.map(\.name))
         for key in content.keys where key != "language" && key != "translationOf" && !translatable.contains(key) && RecordKind.translation.fieldNames.contains(key) {
-            issues.append(.init(path: "content.\(key)", message: "\(kind.plural) have no \(key) to translate"))
+            issues.append(.init(path: "content.\(key)", .notTranslatable(kind: kind.plural, field: key)))
         }
         let written = try JSONParser.parse(original.documentJSON).objectValue?["content"]?.objectValue?["language"]?.stringValue
         if let language = content["language"]?.stringValue, language == written {
-            issues.append(.init(path: "content.language", message: "the record is written in \(language): a translation is into another language"))
+            issues.append(.init(path: "content.language", .originalLanguage(language)))
         }
         if original.visibility == .cohort, visibility == .public {
-            issues.append(.init(path: "visibility", message: "must be cohort: the record it translates is cohort-only"))
+            issues.append(.init(path: "visibility", .mustBeCohort))
         }
         guard issues.isEmpty else { throw NodeError.invalid(ValidationError(issues: issues)) }
         var translated: JSONObject = [
@@ -67,7 +67,7 @@ extension LocalNode {
             guard let target = RecordReference(value) else { continue }
             let path = "content.\(Field.adaptedFrom.name)[\(index)]"
             if target == record {
-                issues.append(.init(path: path, message: "a record cannot adapt itself"))
+                issues.append(.init(path: path, .adaptsItself))
                 continue
             }
             // Follow what the target adapted, and what that adapted, among the records held.
@@ -76,7 +76,7 @@ extension LocalNode {
             while let next = frontier.popLast() {
                 for link in try database.links(of: next, relation: Field.adaptedFrom.name) where seen.insert(link).inserted {
                     guard link != record.description else {
-                        issues.append(.init(path: path, message: "\(target) already adapts this record (through \(next)): that would make a loop"))
+                        issues.append(.init(path: path, .adaptationLoop(target: target.description, through: next.description)))
                         frontier = []
                         break
                     }

@@ -269,6 +269,25 @@ struct DocumentTests {
         #expect(error?.issues.map(\.path) == required.map { "content.\($0)" })
     }
 
+    @Test("each refusal carries its reason, which front ends put into their reader's words; the API's words are made from it")
+    func refusalsCarryTheirReason() throws {
+        let content: JSONObject = [
+            "title": "  ", "summary": "s", "language": "fr", "status": "done", "methods": ["Co Design"], "policyAreas": ["culture", "culture"],
+            "participants": -1, "period": ["start": "2024-06", "end": "2024-01"], "links": [["url": "javascript:alert(1)"]], "colour": "blue",
+        ]
+        let error = try #require(#expect(throws: ValidationError.self) { try RecordKind.caseStudy.validate(content) })
+        let reasons = Dictionary(error.issues.map { ($0.path, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        #expect(reasons["content.title"] == .blank)
+        #expect(reasons["content.status"] == .notOneOf(["idea", "exploration", "prototype", "pilot", "implemented", "scaled", "discontinued"]))
+        #expect(reasons["content.methods[0]"] == .notTerm)
+        #expect(reasons["content.policyAreas"] == .repeated(terms: true))
+        #expect(reasons["content.participants"] == .outOfRange(0...9_007_199_254_740_991))
+        #expect(reasons["content.period.end"] == .endBeforeStart)
+        #expect(reasons["content.links[0].url"] == .notWebAddress)
+        #expect(reasons["content.colour"] == .unknownField)
+        #expect(error.issues.first { $0.path == "content.period.end" }?.description == "content.period.end: must not be before start")
+    }
+
     @Test("a text pattern in the description accepts exactly what validation accepts", arguments: ["Titre", " x ", "a\u{00A0}", "\u{3000}", "x\ty", "é", "\u{2009}\u{200A}", "\u{85}"])
     func textPattern(text: String) throws {
         // ICU reads \uhhhh as ECMAScript does.

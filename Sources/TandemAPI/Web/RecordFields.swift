@@ -233,38 +233,39 @@ struct RecordFields {
             guard let field = fields.first(where: { $0.name == name }) else { continue }
             var input = field.name
             if case .period = field.type { input = path.hasSuffix(".end") ? "\(name).end" : "\(name).start" }
-            if errors[input] == nil { errors[input] = localized(issue.message, field: field) }
+            if errors[input] == nil { errors[input] = localized(issue.reason, field: field) }
         }
         return errors
     }
 
-    /// The validation messages people meet most, in the page's language; others as the node gives them.
-    func localized(_ message: String, field: Field) -> String {
-        if message.hasPrefix("is required") { return language.text("v.required") }
-        if message.hasPrefix("must not be empty") || message.hasPrefix("must not be blank") { return language.text("v.empty") }
-        if message.hasPrefix("must be at most "), let count = message.dropFirst("must be at most ".count).split(separator: " ").first {
-            return language.text("v.maxLength", String(count))
-        }
-        if message.hasPrefix("must be one line") { return language.text("v.oneLine") }
-        if message.hasPrefix("must be one of") { return language.text("v.oneOf", message.dropFirst("must be one of".count).trimmingCharacters(in: .whitespaces)) }
-        if message.contains("a translation is into another language") { return language.text("v.ownLanguage") }
-        if message.hasPrefix("must be a lowercase term") { return language.text("v.term") }
-        if message.hasPrefix("must have at most "), let count = message.dropFirst("must have at most ".count).split(separator: " ").first {
-            return language.text("v.maxItems", String(count))
-        }
-        if message.hasPrefix("must not repeat") { return language.text("v.repeat") }
-        if message.hasPrefix("must be between "), case let bounds = message.dropFirst("must be between ".count).components(separatedBy: " and "), bounds.count == 2 {
-            return language.text("v.range", bounds[0], bounds[1])
-        }
-        if message.hasPrefix("must be a date written") { return language.text("v.date") }
-        if message.hasPrefix("must not be before start") { return language.text("v.endBeforeStart") }
-        if message == "a record cannot adapt itself" { return language.text("v.adaptItself") }
-        if message.hasSuffix("that would make a loop"), let target = message.split(separator: " ").first { return language.text("v.adaptLoop", String(target)) }
-        switch field.type {
-        case .language: return language.text("v.language")
-        case .country: return language.text("v.country")
-        case .list(.link, _, _), .link: return language.text("v.link")
-        default: return message
+    /// The node's reason in the page's language; the few that only the API's own callers meet, in
+    /// the node's words.
+    func localized(_ reason: ValidationError.Reason, field: Field) -> String {
+        switch reason {
+        case .missing, .null(required: true): return language.text("v.required")
+        case .blank: return language.text("v.empty")
+        case .tooLong(let maxLength): return language.text("v.maxLength", maxLength)
+        case .controlCharacters(multiline: false): return language.text("v.oneLine")
+        case .notOneOf(let values): return language.text("v.oneOf", values.joined(separator: ", "))
+        case .originalLanguage: return language.text("v.ownLanguage")
+        case .notTerm: return language.text("v.term")
+        case .tooMany(let maxCount): return language.text("v.maxItems", maxCount)
+        case .repeated: return language.text("v.repeat")
+        case .outOfRange(let range): return language.text("v.range", range.lowerBound, range.upperBound)
+        case .notInteger: return language.text("v.integer")
+        case .endBeforeStart: return language.text("v.endBeforeStart")
+        case .adaptsItself: return language.text("v.adaptItself")
+        case .adaptationLoop(let target, _): return language.text("v.adaptLoop", target)
+        case .unreadable:
+            switch field.type {
+            case .language: return language.text("v.language")
+            case .country: return language.text("v.country")
+            case .period: return language.text("v.date")
+            case .list(.link, _, _), .link: return language.text("v.link")
+            default: return reason.description
+            }
+        case .notWebAddress: return language.text("v.link")
+        default: return reason.description
         }
     }
 }
