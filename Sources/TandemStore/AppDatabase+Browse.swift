@@ -172,6 +172,20 @@ extension AppDatabase {
         }
     }
 
+    /// The language tag in `column` is `language`, in any case, or a regional form of it: `es`
+    /// finds `es-MX` too, as a reader of Spanish would. (Compared, not matched with LIKE: the
+    /// filter's value is any text.)
+    static func language(_ column: String, is language: String) -> Selection {
+        Selection(
+            sql: "(\(column) = ? COLLATE NOCASE OR substr(\(column), 1, length(?) + 1) = (? || '-') COLLATE NOCASE)",
+            arguments: [language, language, language])
+    }
+
+    /// A language tag's primary language in SQL, in lowercase: what the language facet counts under.
+    static func primaryLanguage(_ column: String) -> String {
+        "lower(CASE WHEN instr(\(column), '-') > 0 THEN substr(\(column), 1, instr(\(column), '-') - 1) ELSE \(column) END)"
+    }
+
     /// `t` is a live translation of `r` this caller may read.
     static func translationJoin(_ r: String, _ t: String, includeCohort: Bool) -> String {
         "\(t).translationOrigin = \(r).origin AND \(t).translationId = \(r).id AND \(t).kind = 'Translation' AND \(t).deleted = 0 AND \(t).understood = 1"
@@ -210,17 +224,21 @@ extension AppDatabase {
             arguments = [Self.textPattern(text) ?? "\"\""] + arguments
             match = "r.language AS matchLanguage, NULL AS matchTranslation"
             if let language = query.columns[.language] {
-                conditions.append("r.language = ?")
-                arguments += [language]
+                let written = Self.language("r.language", is: language)
+                conditions.append(written.sql)
+                arguments += written.arguments
             }
         } else if let language = query.columns[.language] {
-            let translated = "SELECT t.origin || '/' || t.id FROM record t WHERE \(translationJoin("r", "t", includeCohort: query.includeCohort)) AND t.language = ?"
-            conditions.append("(r.language = ? OR EXISTS (\(translated)))")
-            arguments += [language, language]
-            let select = "SELECT r.seq AS seq, ? AS matchLanguage, CASE WHEN r.language = ? THEN NULL ELSE (\(translated) LIMIT 1) END AS matchTranslation"
+            let (written, translatedInto) = (Self.language("r.language", is: language), Self.language("t.language", is: language))
+            let translated = Selection(
+                sql: "SELECT t.origin || '/' || t.id FROM record t WHERE \(translationJoin("r", "t", includeCohort: query.includeCohort)) AND \(translatedInto.sql)",
+                arguments: translatedInto.arguments)
+            conditions.append("(\(written.sql) OR EXISTS (\(translated.sql)))")
+            arguments += written.arguments + translated.arguments
+            let select = "SELECT r.seq AS seq, ? AS matchLanguage, CASE WHEN \(written.sql) THEN NULL ELSE (\(translated.sql) LIMIT 1) END AS matchTranslation"
             return Selection(
                 sql: "\(select) FROM \(source) WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY \(order) DESC" : "")",
-                arguments: [language, language, language] + arguments)
+                arguments: [language] + written.arguments + translated.arguments + arguments)
         }
         return Selection(
             sql: "SELECT r.seq AS seq, \(match) FROM \(source) WHERE \(conditions.joined(separator: " AND "))\(paged ? " ORDER BY \(order) DESC" : "")",
@@ -257,8 +275,9 @@ extension AppDatabase {
         let words = Self.textPattern(query.text ?? "")
         arguments = [(fromRecords ? words : words.map { "kind : \"\(RecordKind.translation.type)\" AND " + $0 }) ?? "\"\""] + arguments
         if let language = query.columns[.language] {
-            conditions.append("t.language = ?")
-            arguments += [language]
+            let translatedInto = Self.language("t.language", is: language)
+            conditions.append(translatedInto.sql)
+            arguments += translatedInto.arguments
         }
         if let newerThan {
             conditions.append("r.seq > ?")

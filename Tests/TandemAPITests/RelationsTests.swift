@@ -224,6 +224,20 @@ struct RelationsTests {
     @Test("each facet counts exactly what the list gives with that filter, over every page, searched or not")
     func facetsAgreeWithTheList() async throws {
         try await withNode { node in
+            // Regional tags: a case written in es-MX, and an es-MX translation of a French case, are Spanish to a reader.
+            let mexican: JSONObject = [
+                "title": "Presupuesto participativo en Iztapalapa", "summary": "Participación de las vecinas en el presupuesto.",
+                "language": "es-MX", "city": "Ciudad de México", "country": "MX", "status": "implemented",
+            ]
+            #expect(try await node.request("POST", "/api/v1/cases", body: try editBody(mexican), as: .editor).status == 201)
+            let heatwave = "/api/v1/cases/paris/9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01"
+            let translation: JSONObject = ["language": "es-MX", "title": "Resiliencia ante las olas de calor", "summary": "Un taller co-diseñó soluciones."]
+            #expect(try await node.request("POST", heatwave + "/translations", body: try editBody(translation), as: .editor).status == 201)
+            let languages = try #require(try await node.get("/api/v1/cases?facets=language").json["facets"]?.objectValue?["language"]?.objectValue)
+            #expect(languages["es-MX"] == nil && languages["es"] != nil, "\(languages)")
+            let mexicanSpanish = try await node.get("/api/v1/cases?language=es-mx").items.map { $0["document"]?.objectValue?["content"]?.objectValue?["title"]?.stringValue ?? "" }
+            #expect(Set(mexicanSpanish) == ["Presupuesto participativo en Iztapalapa", "Résilience lors des vagues de chaleur"], "\(mexicanSpanish)")
+
             let names = ["city", "country", "status", "method", "policyArea", "tag", "language"]
             for base in ["", "q=participation", "country=FR", "status=implemented", "method=co-design"] {
                 let reply = try await node.get("/api/v1/cases?\(base)&facets=\(names.joined(separator: ","))")
