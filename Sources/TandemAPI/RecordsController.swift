@@ -372,9 +372,7 @@ enum JSONBody {
 
 extension Response {
     static func json(_ body: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return json(ByteBuffer(string: body), status: status, headers: headers)
+        json(ByteBuffer(string: body), status: status, headers: headers)
     }
 
     /// A JSON answer whose bytes are already in a buffer (a kept view is sent without a copy).

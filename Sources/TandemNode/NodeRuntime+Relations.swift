@@ -37,20 +37,30 @@ extension NodeRuntime {
     /// in the first language that has one (`es` also takes `es-MX`), else a stale one; nil when the
     /// record is written in that language already, or none is held.
     public func translation(of record: StoredRecord, for languages: [String], includeCohort: Bool) throws(StoreError) -> TranslationView? {
-        let written = record.content["language"]?.stringValue
-        let held = try translations(of: record, includeCohort: includeCohort)
-        func fits(_ tag: String, _ wanted: String) -> Bool {
-            let (tag, wanted) = (tag.lowercased(), wanted.lowercased())
-            return tag == wanted || tag.hasPrefix(wanted + "-") || wanted.hasPrefix(tag + "-")
-        }
+        Self.translation(of: record, for: languages, among: try translations(of: record, includeCohort: includeCohort))
+    }
+
+    /// The same choice among translations of `record` already read.
+    public static func translation(of record: StoredRecord, for languages: [String], among held: [TranslationView]) -> TranslationView? {
         for wanted in languages {
-            if let written, fits(written, wanted) { return nil }
+            if isWritten(record, in: wanted) { return nil }
             // The exact language before a related one (es-MX before es), a fresh one before a stale one.
             let candidates = held.filter { fits($0.language, wanted) }
                 .sorted { ($0.language.lowercased() == wanted.lowercased() ? 0 : 1) < ($1.language.lowercased() == wanted.lowercased() ? 0 : 1) }
             if let best = candidates.first(where: { !$0.isStale }) ?? candidates.first { return best }
         }
         return nil
+    }
+
+    /// Whether `record` is written in `language` or a form of it (`es` and `es-MX` either way):
+    /// what a reader of that language needs no translation for.
+    public static func isWritten(_ record: StoredRecord, in language: String) -> Bool {
+        record.content["language"]?.stringValue.map { fits($0, language) } ?? false
+    }
+
+    private static func fits(_ tag: String, _ wanted: String) -> Bool {
+        let (tag, wanted) = (tag.lowercased(), wanted.lowercased())
+        return tag == wanted || tag.hasPrefix(wanted + "-") || wanted.hasPrefix(tag + "-")
     }
 
     /// The records held that adapted `record`, each with those that adapted it, and so on: a tree

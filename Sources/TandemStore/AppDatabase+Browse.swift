@@ -154,11 +154,6 @@ extension AppDatabase {
 
         /// The records this selects, as `seq` alone.
         var sequences: Selection { Selection(sql: "SELECT seq FROM (\(sql))", arguments: arguments) }
-
-        /// The records either selects, as `seq` alone.
-        func union(_ other: Selection) -> Selection {
-            Selection(sql: "\(sequences.sql) UNION \(other.sequences.sql)", arguments: arguments + other.arguments)
-        }
     }
 
     private static func rows(_ db: Database, _ selection: Selection, limit: Int) throws -> [(seq: Int64, match: RecordMatch?)] {
@@ -355,14 +350,18 @@ extension AppDatabase {
     static let caseInsensitiveColumns: Set<IndexColumn> = [.city, .country]
 }
 
-/// What was computed from the records for a query (a page's positions, facet counts), each
-/// valid for the state of the records it was computed in: the last change position then.
+/// What was computed from the records (a query's page positions, facet counts, a rendered page),
+/// each valid for the state of the records it was computed in: the last change position then.
 /// Bounded: when full it starts again empty.
-final class QueryCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+public final class QueryCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let entries = Mutex<[Key: (generation: Int64, value: Value)]>([:])
-    static var capacity: Int { 512 }
+    private let capacity: Int
 
-    func value(for key: Key, generation: Int64) -> Value? {
+    public init(capacity: Int = 512) {
+        self.capacity = capacity
+    }
+
+    public func value(for key: Key, generation: Int64) -> Value? {
         entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? $0.value : nil } }
     }
 
@@ -371,9 +370,9 @@ final class QueryCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         entries.withLock { $0.removeAll() }
     }
 
-    func store(_ value: Value, for key: Key, generation: Int64) {
+    public func store(_ value: Value, for key: Key, generation: Int64) {
         entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = (generation, value)
         }
     }

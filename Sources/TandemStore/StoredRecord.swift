@@ -159,6 +159,14 @@ public struct RecordQuery: Sendable, Hashable {
         self.includeCohort = includeCohort
         self.limit = limit
     }
+
+    /// The value this query filters `target` by, if any.
+    public func value(for target: Filter.Target) -> String? {
+        switch target {
+        case .column(let column): columns[column]
+        case .facet(let facet): terms.first { $0.facet == facet }?.value
+        }
+    }
 }
 
 /// One page of records, newest first, and where the next page starts.

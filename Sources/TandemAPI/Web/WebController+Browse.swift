@@ -28,8 +28,7 @@ extension WebController {
         let counted = try database.facets(of: query, for: facetFilters.map(\.target), within: runtime.configuration.facetTimeLimit)
         let fields = RecordFields(kind: kind, language: language, pageOf: { _ in nil })
         let facets = facetFilters.map { filter -> [String: Any] in
-            // The value the query filters by: the first given, as the API reads it.
-            let selected = parameters.first { $0.name == filter.name }?.value
+            let selected = query.value(for: filter.target)
             // A facet not counted in time still offers the values it can name without counting: a choice's.
             let found = counted.counts[filter.target]
             let isCounted = found != nil
@@ -74,7 +73,10 @@ extension WebController {
             },
         ]
         if !counted.timedOut.isEmpty {
-            values["uncounted"] = language.text(runtime.configuration.facetTimeLimit == .zero ? "browse.uncountedOff" : "browse.uncounted")
+            let off = runtime.configuration.facetTimeLimit == .zero
+            values["uncounted"] = language.text(off ? "browse.uncountedOff" : "browse.uncounted")
+            // Counts a later request may still get: the page is not kept (`cached`).
+            if !off { values[Self.incomplete] = true }
         }
         if parameters.contains(where: { $0.name != "cursor" }) { values["filtered"] = true; values["clear"] = PageContext.url("/", [("kind", kind.segment)]) }
         if let next = found.next { values["next"] = page.link(["cursor": PageCursor.encode(next), "lang": nil]) }

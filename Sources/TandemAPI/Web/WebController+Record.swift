@@ -46,16 +46,15 @@ extension WebController {
         let showOriginal = page.query.contains { $0.name == "original" }
         // The text's language: `?in=` (a translation's link) without changing the page's own, else the page's.
         let wanted = page.query.last { $0.name == "in" && LanguageTag($0.value.lowercased()) != nil }?.value.lowercased() ?? language.rawValue
-        if !showOriginal, let translation = try runtime.translation(of: record, for: [wanted], includeCohort: page.mayReadCohort) {
+        let translations = try runtime.translations(of: record, includeCohort: page.mayReadCohort)
+        if !showOriginal, let translation = NodeRuntime.translation(of: record, for: [wanted], among: translations) {
             for field in kind.translatableFields { if let value = translation.record.content[field.name] { content[field.name] = value } }
             textLanguage = translation.language
             values["translation"] = language.text("record.shownIn", language.languageName(translation.language), lab(of: translation.record.origin), translation.translates)
             if translation.isStale { values["stale"] = language.text("record.shownStale", translation.translates, record.version) }
             values["originalHref"] = PageContext.url(path, [("original", "1")])
             values["originalLabel"] = language.text("record.showOriginal", language.languageName(original["language"]?.stringValue ?? ""))
-        } else if !showOriginal, let written = original["language"]?.stringValue,
-            LanguageTag.primary(of: written) != LanguageTag.primary(of: wanted)
-        {
+        } else if !showOriginal, let written = original["language"]?.stringValue, !NodeRuntime.isWritten(record, in: wanted) {
             // Written in another language and no translation held: the reader is told, not left guessing.
             values["untranslated"] = language.text("record.untranslated", language.languageName(wanted), language.languageName(written))
         }
@@ -77,7 +76,6 @@ extension WebController {
             values["adaptHref"] = PageContext.url("/\(kind.segment)/new", [("adaptedFrom", record.reference.description)])
         }
         // Translations, what it adapted, who adapted it.
-        let translations = try runtime.translations(of: record, includeCohort: page.mayReadCohort)
         values["hasTranslationsSection"] = true
         values["hasTranslations"] = !translations.isEmpty
         values["translations"] = translations.map { translation -> [String: Any] in

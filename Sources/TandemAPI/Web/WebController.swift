@@ -14,7 +14,8 @@ import TandemStore
 struct WebController {
     let runtime: NodeRuntime
     /// Pages already rendered, for the state of the records they were rendered from.
-    let renderedPages = RenderedPages()
+    /// Rendered pages by reader and address, each valid for the change generation it was rendered at.
+    let renderedPages = QueryCache<String, (content: String, title: String)>(capacity: 256)
 
     static let pageSize = 20
     /// The filters the browse page shows with counts.
@@ -68,17 +69,22 @@ struct WebController {
         case redirect(String)
     }
 
+    /// The value a page sets when it lacks something a later request may get: it is not kept.
+    static let incomplete = "incomplete"
+
     /// A page that is the same for every reader of one language and kind (visitor or editor)
     /// until a record changes: rendered once per change generation, then served from memory.
     func cached(_ page: PageContext, _ make: () throws -> Outcome) throws -> Outcome {
         let generation = try database.changeGeneration()
         let key = "\(page.language.rawValue)|\(page.session != nil)|\(page.path)?"
             + page.query.filter { $0.name != "lang" }.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-        if let hit = renderedPages.page(for: key, generation: generation) { return .rendered(content: hit.content, title: hit.title) }
+        if let hit = renderedPages.value(for: key, generation: generation) { return .rendered(content: hit.content, title: hit.title) }
         let outcome = try make()
         guard case .page(let template, let title, let values, .ok, nil) = outcome else { return outcome }
         let content = renderContent(template, values, page: page)
-        renderedPages.store((content, title), for: key, generation: generation)
+        // A page shown without what a later request may still get (facets not counted in time) is
+        // not kept: they are counted again when the facets' own rule says so, not after the next change.
+        if values[Self.incomplete] == nil { renderedPages.store((content, title), for: key, generation: generation) }
         return .rendered(content: content, title: title)
     }
 
@@ -202,23 +208,5 @@ struct WebController {
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600", .init("X-Content-Type-Options")!: "nosniff"],
             body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-    }
-}
-
-/// Rendered pages by reader and address, each valid for the change generation it was rendered
-/// at. Bounded: when full it starts again empty.
-final class RenderedPages: Sendable {
-    private let entries = Mutex<[String: (generation: Int64, content: String, title: String)]>([:])
-    static let capacity = 256
-
-    func page(for key: String, generation: Int64) -> (content: String, title: String)? {
-        entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? ($0.content, $0.title) : nil } }
-    }
-
-    func store(_ page: (content: String, title: String), for key: String, generation: Int64) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (generation, page.content, page.title)
-        }
     }
 }
